@@ -1,0 +1,256 @@
+"""Importing seed files: many files in, one outcome per file out.
+
+Each file is parsed on its own (articles.seedfile) and becomes exactly one Article row, so a
+file is stored whole or not at all. Files are stored in batches, one statement and one
+transaction per batch, because a round trip per file would be the whole cost of an import;
+should a batch fail, its files are stored again one by one, each in its own savepoint, so a
+bad file never takes the good ones down with it.
+"""
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import batched
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import TextChoices
+
+from articles.models import Article
+from articles.seedfile import SeedArticle, SeedFileError, parse_seed_file
+
+BATCH_SIZE = 1000
+SEED_SUFFIX = ".txt"
+
+# One statement stores a whole batch; a content hash seen before is skipped, not an error.
+INSERT_ARTICLES = """
+INSERT INTO articles_article
+    (title, body, published_on, date_precision, source_filename, content_sha256, imported_by_id)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::date[], %s::text[], %s::text[], %s::text[], %s::bigint[])
+ON CONFLICT (content_sha256) DO NOTHING
+RETURNING content_sha256, id
+"""
+
+
+class Outcome(TextChoices):
+    IMPORTED = "imported"
+    DUPLICATE = "duplicate"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SeedSource:
+    """A seed file to import: its name for the report and how to get its bytes."""
+
+    name: str
+    load: Callable[[], bytes]
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: Outcome
+    article_id: int | None = None
+    date: str | None = None
+    precision: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "status": str(self.status),
+            "article_id": self.article_id,
+            "date": self.date,
+            "precision": self.precision,
+            "error": self.error,
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: Outcome) -> int:
+        return sum(1 for result in self.files if result.status == status)
+
+    @property
+    def imported(self) -> int:
+        return self.count(Outcome.IMPORTED)
+
+    @property
+    def duplicates(self) -> int:
+        return self.count(Outcome.DUPLICATE)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Outcome.ERROR)
+
+    def as_dict(self) -> dict:
+        return {
+            "files": [result.as_dict() for result in self.files],
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+        }
+
+
+def sources_from_paths(paths: Iterable[Path]) -> Iterator[SeedSource]:
+    """Files as given, and the *.txt files below directories, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            for directory, subdirectories, filenames in os.walk(path):
+                subdirectories.sort()
+                for filename in sorted(filenames):
+                    if filename.lower().endswith(SEED_SUFFIX):
+                        yield _file_source(Path(directory, filename))
+        else:
+            yield _file_source(path)
+
+
+def _file_source(path: Path) -> SeedSource:
+    return SeedSource(name=str(path), load=path.read_bytes)
+
+
+def import_seed_files(
+    sources: Iterable[SeedSource],
+    *,
+    imported_by=None,
+    on_result: Callable[[FileResult], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import every source; each one ends up imported, a duplicate, or an error with its reason.
+
+    ``on_result`` is called for each file, in order, once its outcome is final (committed).
+    """
+    report = ImportReport()
+    imported_by_id = imported_by.pk if imported_by is not None else None
+    for results in _stored_batches(batched(sources, batch_size), imported_by_id):
+        for result in results:
+            report.files.append(result)
+            if on_result:
+                on_result(result)
+    return report
+
+
+def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: int | None) -> Iterator[list]:
+    """Parse batches here and store them on parallel connections, yielding results in order.
+
+    PostgreSQL's text parsing for the search vector is most of an import's cost, and one
+    connection uses one core. Inside a transaction (a test, a caller's atomic block) every
+    batch must share that transaction, so then they are stored here, one after another.
+    """
+    workers = settings.IMPORT_DB_CONNECTIONS
+    if workers <= 1 or connection.in_atomic_block:
+        for batch in batches:
+            yield _store_batch(_parse_batch(batch), imported_by_id)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
+        pending: deque[Future] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_store_batch_on_own_connection, _parse_batch(batch), imported_by_id))
+            while len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _parse_batch(sources: tuple[SeedSource, ...]) -> list[tuple[FileResult, SeedArticle | None]]:
+    parsed = []
+    for source in sources:
+        result = FileResult(path=source.name, status=Outcome.ERROR)
+        article = None
+        try:
+            article = parse_seed_file(source.load(), max_bytes=settings.SEED_MAX_FILE_BYTES)
+        except SeedFileError as error:
+            result.error = str(error)
+        except OSError as error:
+            result.error = f"cannot read the file: {error.strerror or error}"
+        else:
+            result.date, result.precision = article.date_iso, str(article.date_precision)
+        parsed.append((result, article))
+    return parsed
+
+
+def _store_batch_on_own_connection(parsed, imported_by_id: int | None) -> list[FileResult]:
+    try:
+        return _store_batch(parsed, imported_by_id)
+    finally:
+        connection.close()  # this thread's own connection; the pool may not reuse the thread
+
+
+def _store_batch(parsed: list[tuple[FileResult, SeedArticle | None]], imported_by_id: int | None) -> list[FileResult]:
+    readable = [(result, article) for result, article in parsed if article is not None]
+    with transaction.atomic():
+        stored, refused = _store([(result.path, article) for result, article in readable], imported_by_id)
+    for result, article in readable:
+        sha = article.content_sha256
+        if sha in refused:
+            result.error = refused[sha]
+            continue
+        result.article_id, is_new = stored[sha]
+        result.status = Outcome.IMPORTED if is_new else Outcome.DUPLICATE
+        # The same text twice in one batch: the first file imports it, the others are duplicates.
+        stored[sha] = (result.article_id, False)
+    return [result for result, _ in parsed]
+
+
+def _store(named: list[tuple[str, SeedArticle]], imported_by_id: int | None) -> tuple[dict, dict]:
+    """Insert what is new. Returns {hash: (article id, created now?)} and {hash: why it was refused}."""
+    unique = {article.content_sha256: (name, article) for name, article in reversed(named)}  # first one wins
+    stored = _existing_ids(unique)
+    refused = {}
+    new = [pair for sha, pair in unique.items() if sha not in stored]
+    try:
+        with transaction.atomic():
+            stored |= _insert(new, imported_by_id)
+    except DatabaseError:
+        for name, article in new:  # find the file the database refuses, store the others
+            try:
+                with transaction.atomic():
+                    stored |= _insert([(name, article)], imported_by_id)
+            except DatabaseError as error:
+                refused[article.content_sha256] = f"could not be stored: {_first_line(error)}"
+    # Stored meanwhile by an import running alongside this one: a duplicate like any other.
+    stored |= _existing_ids([sha for sha in unique if sha not in stored and sha not in refused])
+    return stored, refused
+
+
+def _existing_ids(hashes) -> dict:
+    if not hashes:
+        return {}
+    rows = Article.objects.filter(content_sha256__in=hashes).values_list("content_sha256", "id")
+    return {sha: (article_id, False) for sha, article_id in rows}
+
+
+def _insert(new: list[tuple[str, SeedArticle]], imported_by_id: int | None) -> dict:
+    if not new:
+        return {}
+    name_length = Article._meta.get_field("source_filename").max_length
+    rows = [
+        (
+            article.title,
+            article.body,
+            article.published_on,
+            str(article.date_precision),
+            _fit(name, name_length),
+            article.content_sha256,
+            imported_by_id,
+        )
+        for name, article in new
+    ]
+    columns = [list(column) for column in zip(*rows, strict=True)]  # unnest() takes one array per column
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_ARTICLES, columns)
+        return {sha: (article_id, True) for sha, article_id in cursor.fetchall()}
+
+
+def _fit(name: str, max_length: int) -> str:
+    """Keep the end of an over-long path: the file name is the part worth keeping."""
+    return name if len(name) <= max_length else "…" + name[-(max_length - 1) :]
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,270 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat, Length, Lower, Now
+from django.urls import reverse
+
+from articles.search import CapitalisedWords, Unaccent
+
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+def choices_constraint(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
+    """The database's own check that ``field`` holds one of ``choices``."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+def format_partial_date(date: datetime.date, precision: str) -> str:
+    """'2025', 'June 2025' or '9 June 2025': only as precise as the source was."""
+    if precision == DatePrecision.YEAR:
+        return str(date.year)
+    if precision == DatePrecision.MONTH:
+        return f"{MONTH_NAMES[date.month - 1]} {date.year}"
+    return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
+
+
+def iso_partial_date(date: datetime.date, precision: str) -> str:
+    """'2025', '2025-06' or '2025-06-09', as a seed file writes it."""
+    return {
+        DatePrecision.YEAR: f"{date.year:04d}",
+        DatePrecision.MONTH: f"{date.year:04d}-{date.month:02d}",
+    }.get(precision, date.isoformat())
+
+
+# Hungarian stems ordinary words but mangles names ('Kim' -> 'ki'), so capitalised words are
+# indexed again unstemmed and unaccented with 'simple' (DOMAIN.md). Only those: parsing and
+# indexing text is most of an import's cost, and lower-case words are in the Hungarian part.
+ARTICLE_SEARCH_VECTOR = (
+    SearchVector("title", config="hungarian", weight="A")
+    + SearchVector("body", config="hungarian")
+    + SearchVector(
+        Unaccent(CapitalisedWords(Concat("title", Value(" "), "body", output_field=models.TextField()))),
+        config="simple",
+    )
+)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_annotation_counts(self):
+        """Per kind and in all, counted in the same query that fetches the articles."""
+        counts = {
+            f"{kind}_count": Count("annotations", filter=Q(annotations__kind=kind)) for kind in AnnotationKind.values
+        }
+        return self.annotate(annotation_count=Count("annotations"), **counts)
+
+    def search(self, text: str):
+        query = SearchQuery(text, config="hungarian", search_type="websearch") | SearchQuery(
+            Unaccent(models.Value(text)), config="simple", search_type="websearch"
+        )
+        return self.filter(search_vector=query)
+
+
+class ArticleStatus(models.TextChoices):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class Article(models.Model):
+    Status = ArticleStatus
+
+    title = models.CharField(max_length=300)
+    body = models.TextField(help_text="Normalised text (NFC, \\n line endings); annotation offsets point into it.")
+    published_on = models.DateField(help_text="First day of the period when the precision is a month or a year.")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision)
+    language = models.CharField(max_length=8, default="hu", db_default="hu")
+    source_filename = models.CharField(max_length=255, blank=True)
+    content_sha256 = models.CharField(
+        "SHA-256", max_length=64, unique=True, editable=False, help_text="Of the normalised body."
+    )
+    status = models.CharField(max_length=11, choices=Status, default=Status.NEW, db_default=Status.NEW)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(db_default=Now(), editable=False)
+    search_vector = models.GeneratedField(
+        expression=ARTICLE_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        permissions = [("import_articles", "Can import articles from seed files")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            # The article list's default order.
+            models.Index(F("published_on").desc(), F("id").desc(), name="article_published_idx"),
+        ]
+        constraints = [
+            choices_constraint("status", ArticleStatus, "article_status_valid"),
+            choices_constraint("date_precision", DatePrecision, "article_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision=DatePrecision.DAY)
+                | Q(date_precision=DatePrecision.MONTH, published_on__day=1)
+                | Q(date_precision=DatePrecision.YEAR, published_on__day=1, published_on__month=1),
+                name="article_date_matches_precision",
+            ),
+            models.CheckConstraint(condition=Q(content_sha256__regex=r"^[0-9a-f]{64}$"), name="article_sha256_hex"),
+            models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def publication_date_display(self) -> str:
+        return format_partial_date(self.published_on, self.date_precision)
+
+    @property
+    def publication_date_iso(self) -> str:
+        return iso_partial_date(self.published_on, self.date_precision)
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    PLACE = "place", "Place"
+    OTHER = "other", "Other"
+
+
+class Entity(models.Model):
+    Kind = EntityKind
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind)
+    aliases = ArrayField(
+        models.CharField(max_length=200), default=list, blank=True, help_text="Other spellings, one per item."
+    )
+    description = models.TextField(blank=True)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="An identifier elsewhere, e.g. a Wikidata QID such as Q56226."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        indexes = [
+            # Finding an entity by any of its spellings.
+            GinIndex(fields=["aliases"], name="entity_aliases_gin"),
+        ]
+        constraints = [
+            choices_constraint("kind", EntityKind, "entity_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="entity_name_not_empty"),
+            models.UniqueConstraint(Lower("name"), "kind", name="entity_unique_name_per_kind"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="entity_unique_external_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def for_display(self):
+        """What the article page shows of each annotation, fetched in one query."""
+        return self.select_related("entity", "author").order_by("start", "-end", "id")
+
+
+class AnnotationKind(models.TextChoices):
+    SOURCE = "source", "Source"
+    QUOTE = "quote", "Quote"
+    CLAIM = "claim", "Claim"
+    ENTITY = "entity", "Entity mention"
+
+
+class Verdict(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    HALF_TRUE = "half_true", "Half true"
+    MISLEADING = "misleading", "Misleading"
+    FALSE = "false", "False"
+    UNVERIFIABLE = "unverifiable", "Cannot be verified"
+
+
+class Annotation(models.Model):
+    # Nested names too, so callers write Annotation.Kind.QUOTE; Meta cannot see class-body names.
+    Kind = AnnotationKind
+    Verdict = Verdict
+
+    # How much text around the span is kept to find it again (W3C TextQuoteSelector).
+    CONTEXT_LENGTH = 32
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations")
+    kind = models.CharField(max_length=6, choices=Kind)
+    start = models.PositiveIntegerField(help_text="Unicode code point offset into the body, inclusive.")
+    end = models.PositiveIntegerField(help_text="Unicode code point offset into the body, exclusive.")
+    exact = models.TextField(help_text="The annotated text: body[start:end].")
+    prefix = models.TextField(blank=True, help_text="Text just before the span, to re-anchor it.")
+    suffix = models.TextField(blank=True, help_text="Text just after the span, to re-anchor it.")
+    entity = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotations",
+        help_text="The speaker of a quote, the claimant of a claim, who is behind a source, "
+        "or the entity a mention names.",
+    )
+    verdict = models.CharField(max_length=12, choices=Verdict, blank=True, help_text="Claims only.")
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start", "-end", "id"]
+        indexes = [
+            # The article page fetches one article's annotations in text order.
+            models.Index(fields=["article", "start"], name="annotation_article_start_idx"),
+        ]
+        constraints = [
+            choices_constraint("kind", AnnotationKind, "annotation_kind_valid"),
+            models.CheckConstraint(condition=Q(start__gte=0, end__gt=F("start")), name="annotation_span_valid"),
+            models.CheckConstraint(condition=Q(end=F("start") + Length("exact")), name="annotation_exact_fits_span"),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.CLAIM, verdict__in=Verdict.values)
+                | (~Q(kind=AnnotationKind.CLAIM) & Q(verdict="")),
+                name="annotation_verdict_only_on_claims",
+            ),
+        ]
+        # The span must match the article's text as well: a trigger checks that
+        # (migration 0003), since a CHECK constraint cannot look into another table.
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.exact[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.CLAIM and not self.verdict:
+            self.verdict = self.Verdict.UNVERIFIED
+        super().save(*args, **kwargs)
+
+    def anchor(self, body: str) -> None:
+        """Fill the exact text and its context from the article body and the offsets."""
+        self.exact = body[self.start : self.end]
+        self.prefix = body[max(0, self.start - self.CONTEXT_LENGTH) : self.start]
+        self.suffix = body[self.end : self.end + self.CONTEXT_LENGTH]

@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+SAMPLE_SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a45e6700e34eec7b.txt"
+
+
+def _person(username: str, group: str | None) -> User:
+    user = User.objects.create_user(username=username, password=f"{username}-password")
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return _person("erika", "Editors")
+
+
+@pytest.fixture
+def other_editor(db) -> User:
+    return _person("ede", "Editors")
+
+
+@pytest.fixture
+def admin(db) -> User:
+    return _person("adel", "Admins")
+
+
+@pytest.fixture
+def stranger(db) -> User:
+    """Logged in, but in neither group."""
+    return _person("zoltan", None)
+
+
+@pytest.fixture
+def client_for():
+    def login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def sample_bytes() -> bytes:
+    return SAMPLE_SEED.read_bytes()

@@ -1,0 +1,58 @@
+"""The article body as paragraphs with highlights: offsets, overlaps and escaping."""
+
+from types import SimpleNamespace
+
+from articles.rendering import paragraph_spans, render_body
+
+
+def ann(pk: int, start: int, end: int, kind: str = "entity"):
+    return SimpleNamespace(pk=pk, start=start, end=end, kind=kind)
+
+
+def test_paragraphs_are_split_at_blank_lines_and_keep_their_offsets():
+    body = "Első.\n\nMásodik\nsor.\n\n\nHarmadik."
+    assert [body[s:e] for s, e in paragraph_spans(body)] == ["Első.", "Második\nsor.", "Harmadik."]
+    paragraphs = render_body(body, [])
+    assert [(p.start, p.end) for p in paragraphs] == [(0, 5), (7, 19), (22, 31)]
+    assert paragraphs[1].html == "Második<br>sor."
+
+
+def test_text_is_escaped():
+    (paragraph,) = render_body('<script>alert("x")</script> & „idézet”', [ann(1, 0, 8)])
+    assert "<script>" not in paragraph.html
+    assert "&lt;script&gt;" in paragraph.html and "&amp;" in paragraph.html
+
+
+def test_nested_annotations_all_stay_marked():
+    body = "Kim Dzsongun azt mondta, hogy hősök."
+    claim, quote, entity = ann(1, 0, 36, "claim"), ann(2, 13, 36, "quote"), ann(3, 0, 12, "entity")
+    (paragraph,) = render_body(body, [claim, quote, entity])
+    html = paragraph.html
+    assert html.count("<mark") == 3
+    assert 'class="hl hl-claim hl-entity" data-annotations="1 3" data-annotation="3"' in html
+    assert 'class="hl hl-claim" data-annotations="1" data-annotation="1" data-depth="1"> </mark>' in html
+    assert 'class="hl hl-claim hl-quote" data-annotations="1 2" data-annotation="2"' in html
+    # Each annotation has one anchor, where it begins.
+    assert [html.count(f'id="hl-{pk}"') for pk in (1, 2, 3)] == [1, 1, 1]
+
+
+def test_overlapping_annotations_cut_the_text_into_three_segments():
+    body = "abcdefghij"
+    (paragraph,) = render_body(body, [ann(1, 0, 6), ann(2, 4, 10, "quote")])
+    html = paragraph.html
+    assert 'data-annotations="1"' in html and 'data-annotations="1 2"' in html and 'data-annotations="2"' in html
+    assert ">abcd</mark>" in html and ">ef</mark>" in html and ">ghij</mark>" in html
+
+
+def test_an_annotation_across_paragraphs_is_marked_in_each():
+    body = "Első bekezdés vége.\n\nMásodik eleje."
+    first, second = render_body(body, [ann(7, 14, 28)])
+    assert first.html.endswith('data-annotation="7" data-depth="1">vége.</mark>')
+    assert second.html.startswith('<mark class="hl hl-entity" data-annotations="7"')
+    assert ">Második</mark> eleje." in second.html
+
+
+def test_offsets_count_code_points_so_emoji_do_not_shift_highlights():
+    body = "🚀🚀 Kim Dzsongun"
+    (paragraph,) = render_body(body, [ann(1, 3, 6)])
+    assert ">Kim</mark> Dzsongun" in paragraph.html

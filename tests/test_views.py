@@ -1,0 +1,186 @@
+"""The article list and the article page, for each kind of visitor."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Annotation, Article
+from tests.factories import make_annotation, make_article, span_of
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("articles:list")
+
+
+def detail(article: Article) -> str:
+    return reverse("articles:detail", args=[article.pk])
+
+
+class TestLoginRequired:
+    @pytest.mark.parametrize("url", ["/", LIST, "/articles/1/", "/articles/1/edit/"])
+    def test_it_sends_anonymous_visitors_to_log_in(self, client, url):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+    def test_the_login_page_is_open(self, client):
+        assert client.get("/accounts/login/").status_code == 200
+
+    def test_a_person_logs_in_with_username_and_password(self, client, editor):
+        response = client.post("/accounts/login/", {"username": "erika", "password": "erika-password"})
+        assert response.status_code == 302 and response["Location"] == LIST
+
+
+class TestArticleList:
+    def test_it_shows_title_date_with_precision_status_and_counts(self, client_for, editor):
+        article = make_article("Egy cikk címe. Szöveg Kim Dzsongunról.", title="Egy cikk címe")
+        make_annotation(article, *span_of(article, "Kim"), author=editor)
+        make_annotation(article, *span_of(article, "Szöveg"), kind=Annotation.Kind.CLAIM, author=editor)
+
+        response = client_for(editor).get(LIST)
+
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Egy cikk címe" in html
+        assert '<time datetime="2025-06">June 2025</time>' in html
+        assert ">New<" in html
+        assert "1 cl" in html and "1 ent" in html and "0 qt" in html
+
+    def test_it_paginates(self, client_for, editor):
+        for i in range(55):
+            make_article(f"Cikk {i}. Szöveg.")
+        response = client_for(editor).get(LIST, {"page": 2})
+        assert response.context["page"].number == 2
+        assert len(response.context["page"].object_list) == 5
+        assert "Page 2 of 2 · 55 articles" in response.content.decode()
+
+    def test_it_searches_hungarian_text_and_names(self, client_for, editor):
+        make_article("A hírügynökségek jelentették. Szöveg.", title="Hírek")
+        make_article("Kim Dzsongun Phenjanban. Szöveg.", title="Kim")
+        client = client_for(editor)
+        assert [a.title for a in client.get(LIST, {"q": "hírügynökség"}).context["page"]] == ["Hírek"]
+        assert [a.title for a in client.get(LIST, {"q": "Kim"}).context["page"]] == ["Kim"]
+
+    def test_an_htmx_request_gets_only_the_table(self, client_for, editor):
+        make_article("Kim Dzsongun Phenjanban. Szöveg.", title="Kim")
+        response = client_for(editor).get(LIST, {"q": "Kim"}, headers={"HX-Request": "true"})
+        html = response.content.decode()
+        assert html.strip().startswith('<div id="article-table">')
+        assert "<html" not in html and "Kim" in html
+
+    def test_it_fetches_a_page_in_a_fixed_number_of_queries(self, client_for, editor, django_assert_num_queries):
+        client = client_for(editor)
+        article = make_article("Első. Kim Dzsongun.")
+        with django_assert_num_queries(4):  # session, user, count, page with counts
+            client.get(LIST)
+        for i in range(30):
+            other = make_article(f"Cikk {i}. Kim Dzsongun.")
+            make_annotation(other, *span_of(other, "Kim"), author=editor)
+        make_annotation(article, *span_of(article, "Kim"), author=editor)
+        with django_assert_num_queries(4):
+            client.get(LIST)
+
+
+class TestArticlePage:
+    BODY = "Kim 🚀 Dzsongun Phenjanba ment.\n\n„<b>Hősök</b>” – mondta Kim Dzsongun.\n\nHarmadik bekezdés."
+
+    def test_it_shows_the_text_one_paragraph_each_in_an_article(self, client_for, editor):
+        article = make_article(self.BODY)
+        html = client_for(editor).get(detail(article)).content.decode()
+        assert '<article class="article-body" lang="hu"' in html
+        assert html.count('<p data-start="') == 3
+        assert '<p data-start="0" data-end="30">Kim 🚀 Dzsongun Phenjanba ment.</p>' in html
+
+    def test_article_text_is_escaped(self, client_for, editor):
+        article = make_article(self.BODY)
+        html = client_for(editor).get(detail(article)).content.decode()
+        assert "&lt;b&gt;Hősök&lt;/b&gt;" in html and "<b>Hősök" not in html
+
+    def test_it_highlights_annotations_overlapping_ones_too_and_lists_them(self, client_for, editor):
+        article = make_article(self.BODY)
+        quote_start, _ = span_of(article, "„")
+        _, quote_end = span_of(article, "Dzsongun.", 0)
+        quote = make_annotation(article, quote_start, quote_end - 1, kind=Annotation.Kind.QUOTE, author=editor)
+        speaker = make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor)
+        first_kim = make_annotation(article, *span_of(article, "Kim 🚀 Dzsongun"), author=editor)
+
+        response = client_for(editor).get(detail(article))
+
+        html = response.content.decode()
+        assert f'data-annotations="{quote.pk} {speaker.pk}"' in html
+        assert f'data-annotations="{first_kim.pk}"' in html
+        assert [a.pk for a in response.context["annotations"]] == [first_kim.pk, quote.pk, speaker.pk]
+        assert f'id="annotation-{speaker.pk}"' in html
+        assert "erika" in html  # each annotation shows its author
+
+    def test_it_renders_in_a_fixed_number_of_queries(self, client_for, editor, other_editor, django_assert_num_queries):
+        client = client_for(editor)
+        article = make_article("Szó " * 400)
+        # session, user, article, annotations with authors and entities, the user's two permission lookups
+        with django_assert_num_queries(6):
+            client.get(detail(article))
+        for i in range(0, 300, 2):
+            make_annotation(article, i * 4, i * 4 + 3, author=editor if i % 4 else other_editor)
+            make_annotation(article, i * 4, i * 4 + 7, kind=Annotation.Kind.QUOTE, author=editor)
+        with django_assert_num_queries(6):
+            response = client.get(detail(article))
+        assert len(response.context["annotations"]) == 300
+
+    def test_an_unknown_article_is_404(self, client_for, editor):
+        assert client_for(editor).get("/articles/999999/").status_code == 404
+
+
+class TestEditArticle:
+    def test_an_editor_renames_an_article_and_sets_its_status(self, client_for, editor):
+        article = make_article("Régi cím. Szöveg.")
+        response = client_for(editor).post(
+            reverse("articles:edit", args=[article.pk]), {"title": "Új cím", "status": "in_progress"}
+        )
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert (article.title, article.status) == ("Új cím", Article.Status.IN_PROGRESS)
+
+    def test_with_htmx_it_answers_with_the_header_fragment(self, client_for, editor):
+        article = make_article("Régi cím. Szöveg.")
+        response = client_for(editor).post(
+            reverse("articles:edit", args=[article.pk]),
+            {"title": "Új cím", "status": "done"},
+            headers={"HX-Request": "true"},
+        )
+        html = response.content.decode()
+        assert html.strip().startswith('<header class="article-header" id="article-header">')
+        assert "<h1>Új cím</h1>" in html
+
+    def test_a_blank_title_is_refused_and_nothing_changes(self, client_for, editor):
+        article = make_article("Régi cím. Szöveg.", title="Régi cím")
+        response = client_for(editor).post(
+            reverse("articles:edit", args=[article.pk]),
+            {"title": " ", "status": "done"},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 400
+        assert "This field is required." in response.content.decode()
+        assert "<h1>Régi cím</h1>" in response.content.decode()
+        article.refresh_from_db()
+        assert (article.title, article.status) == ("Régi cím", Article.Status.NEW)
+
+    def test_someone_outside_the_groups_may_not_edit(self, client_for, stranger):
+        article = make_article("Régi cím. Szöveg.", title="Régi cím")
+        response = client_for(stranger).post(
+            reverse("articles:edit", args=[article.pk]), {"title": "X", "status": "done"}
+        )
+        assert response.status_code == 403
+        article.refresh_from_db()
+        assert article.title == "Régi cím"
+
+    def test_it_only_accepts_post(self, client_for, editor):
+        article = make_article()
+        assert client_for(editor).get(reverse("articles:edit", args=[article.pk])).status_code == 405
+
+    def test_csrf_is_enforced(self, editor):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(editor)
+        article = make_article()
+        response = client.post(reverse("articles:edit", args=[article.pk]), {"title": "X", "status": "done"})
+        assert response.status_code == 403
