@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.db import connection
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     """A DATABASE_URL for the database this test run uses (embedded or external)."""
     db = connection.settings_dict
     credentials = quote(db["USER"], safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
@@ -20,6 +20,6 @@ def process_env(**extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": current_database_url(),
         **extra,
     }
