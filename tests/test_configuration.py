@@ -52,7 +52,7 @@ def test_a_boolean_setting_must_be_a_boolean(monkeypatch):
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # Not what the test run set for itself (tests/settings.py), only what the test gives.
-    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {key: value for key, value in os.environ.items() if key not in ours}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
