@@ -83,12 +83,7 @@ class Migration(migrations.Migration):
                     models.GeneratedField(
                         db_persist=True,
                         expression=django.contrib.postgres.search.CombinedSearchVector(
-                            django.contrib.postgres.search.CombinedSearchVector(
-                                django.contrib.postgres.search.SearchVector("title", config="hungarian", weight="A"),
-                                "||",
-                                django.contrib.postgres.search.SearchVector("body", config="hungarian"),
-                                django.contrib.postgres.search.SearchConfig("hungarian"),
-                            ),
+                            django.contrib.postgres.search.SearchVector("title", "body", config="hungarian"),
                             "||",
                             django.contrib.postgres.search.SearchVector(
                                 articles.search.Unaccent(
