@@ -84,6 +84,26 @@ class TestImportSeedFiles:
         assert report.files[0].article_id is None
         assert not Article.objects.exists()
 
+    def test_a_file_over_the_size_limit_is_reported_and_not_stored(self, settings):
+        settings.SEED_MAX_FILE_BYTES = 1000
+        report = import_seed_files([source("big.txt", b"date 2025-06 " + b"hosszu " * 200)])
+        assert report.files[0].error == "file too large: 1.4 KB, the limit is 1000 bytes"
+        assert not Article.objects.exists()
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "\ufeff date 2025-06 Kim Dzsongun – „idézet” 🚀.\r\n\r\nMásodik.".encode(),
+            " date 2025-06 Kim Dzsongun – „idézet” 🚀.\n\nMásodik.".encode("utf-16"),
+            " date 2025-06 Kim Dzsongun – „idézet” 🚀.\n\nMásodik.".encode().replace("é".encode(), "e\u0301".encode()),
+        ],
+        ids=["utf8-bom-crlf", "utf16-bom", "decomposed"],
+    )
+    def test_odd_but_valid_files_store_the_same_normalised_text(self, raw):
+        report = import_seed_files([source("odd.txt", raw)])
+        assert report.files[0].status == Outcome.IMPORTED, report.files[0].error
+        assert Article.objects.get().body == "Kim Dzsongun – „idézet” 🚀.\n\nMásodik."
+
     def test_bad_files_never_stop_the_good_ones(self):
         sources = [source(f"good-{i}.txt", GOOD.format(f"a {i}. jó fájl").encode()) for i in range(3)]
         sources[1:1] = [source(name, raw) for name, (raw, _) in BAD_FILES.items()]

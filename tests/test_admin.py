@@ -1,0 +1,58 @@
+"""The Django admin: every model's list, search and edit page works."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from articles.models import Annotation
+from tests.factories import make_annotation, make_article, make_entity, span_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(User.objects.create_superuser("boss", password="x"))
+    return client
+
+
+def test_every_admin_page_renders(superuser_client, editor):
+    article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
+    kim = make_entity("Kim Dzsongun", aliases=["Kim Jong Un"])
+    annotation = make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor, entity=kim)
+    for url in [
+        "/admin/articles/article/",
+        "/admin/articles/article/?q=Kim&status__exact=new",
+        f"/admin/articles/article/{article.pk}/change/",
+        "/admin/articles/entity/?q=Kim+Jong+Un",
+        f"/admin/articles/entity/{kim.pk}/change/",
+        "/admin/articles/annotation/?kind__exact=entity",
+        f"/admin/articles/annotation/{annotation.pk}/change/",
+    ]:
+        response = superuser_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_an_entity_is_found_by_an_alias(superuser_client):
+    make_entity("Kim Dzsongun", aliases=["Kim Jong Un"])
+    make_entity("Szergej Sojgu")
+    response = superuser_client.get("/admin/articles/entity/", {"q": "Kim Jong Un"})
+    assert [e.name for e in response.context["cl"].result_list] == ["Kim Dzsongun"]
+
+
+def test_the_body_cannot_be_edited_in_the_admin(superuser_client, editor):
+    article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
+    make_annotation(article, 0, 3, author=editor, kind=Annotation.Kind.ENTITY)
+    superuser_client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        {
+            "title": "Új",
+            "status": "new",
+            "published_on": "2025-06-01",
+            "date_precision": "month",
+            "language": "hu",
+            "body": "Más szöveg",
+        },
+    )
+    article.refresh_from_db()
+    assert article.title == "Új"
+    assert article.body == "Kim Dzsongun Phenjanban. Szöveg."
