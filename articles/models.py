@@ -3,13 +3,13 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField, TrigramWordSimilarity
 from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat, Length, Lower, Now
 from django.urls import reverse
 
-from articles.search import CapitalisedWords, Unaccent
+from articles.search import ArrayToString, CapitalisedWords, Unaccent
 
 MONTH_NAMES = [
     "January", "February", "March", "April", "May", "June",
@@ -142,6 +142,29 @@ class EntityKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EntityQuerySet(models.QuerySet):
+    def matching(self, text: str):
+        """Entities whose name or an alias matches ``text``, best first.
+
+        An exact name or alias comes first; then word trigram similarity over unaccented names
+        and aliases, which also finds a name written with a Hungarian case suffix
+        ('Sojgunak' finds 'Szergej Sojgu').
+        """
+        text = " ".join(text.split())
+        names = Unaccent(
+            Concat("name", Value(" "), ArrayToString("aliases", Value(" ")), output_field=models.TextField())
+        )
+        query = Unaccent(Value(text))
+        return (
+            self.annotate(
+                exact=Q(name__iexact=text) | Q(aliases__contains=[text]),
+                similarity=TrigramWordSimilarity(query, names),
+            )
+            .filter(Q(exact=True) | Q(similarity__gte=0.4))
+            .order_by("-exact", "-similarity", "name")
+        )
+
+
 class Entity(models.Model):
     Kind = EntityKind
 
@@ -156,6 +179,8 @@ class Entity(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -175,6 +200,13 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display().lower()})"
+
+    def add_alias(self, spelling: str) -> None:
+        """Remember another spelling of the name (not saved here)."""
+        spelling = " ".join(spelling.split())
+        known = {self.name.casefold(), *(alias.casefold() for alias in self.aliases)}
+        if spelling and spelling.casefold() not in known:
+            self.aliases = [*self.aliases, spelling]
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -200,10 +232,26 @@ class Verdict(models.TextChoices):
     UNVERIFIABLE = "unverifiable", "Cannot be verified"
 
 
+class QuoteType(models.TextChoices):
+    DIRECT = "direct", "Direct"
+    INDIRECT = "indirect", "Indirect"
+
+
+class SourceType(models.TextChoices):
+    NEWS_AGENCY = "news_agency", "News agency"
+    MEDIA = "media", "Media"
+    OFFICIAL = "official", "Official"
+    EXPERT = "expert", "Expert"
+    DOCUMENT = "document", "Document"
+    ANONYMOUS = "anonymous", "Anonymous"
+
+
 class Annotation(models.Model):
     # Nested names too, so callers write Annotation.Kind.QUOTE; Meta cannot see class-body names.
     Kind = AnnotationKind
     Verdict = Verdict
+    QuoteType = QuoteType
+    SourceType = SourceType
 
     # How much text around the span is kept to find it again (W3C TextQuoteSelector).
     CONTEXT_LENGTH = 32
@@ -225,6 +273,15 @@ class Annotation(models.Model):
         "or the entity a mention names.",
     )
     verdict = models.CharField(max_length=12, choices=Verdict, blank=True, help_text="Claims only.")
+    evidence = ArrayField(
+        models.URLField(max_length=500),
+        default=list,
+        blank=True,
+        help_text="Claims only: links that support a verdict.",
+    )
+    quote_type = models.CharField(max_length=8, choices=QuoteType, blank=True, help_text="Quotes only.")
+    cue_verb = models.CharField(max_length=60, blank=True, help_text="Quotes only: the verb of saying, e.g. mondta.")
+    source_type = models.CharField(max_length=11, choices=SourceType, blank=True, help_text="Sources only.")
     note = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -234,6 +291,7 @@ class Annotation(models.Model):
 
     class Meta:
         ordering = ["article", "start", "-end", "id"]
+        permissions = [("moderate_annotation", "Can change and delete anyone's annotations")]
         indexes = [
             # The article page fetches one article's annotations in text order.
             models.Index(fields=["article", "start"], name="annotation_article_start_idx"),
@@ -247,6 +305,18 @@ class Annotation(models.Model):
                 | (~Q(kind=AnnotationKind.CLAIM) & Q(verdict="")),
                 name="annotation_verdict_only_on_claims",
             ),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.CLAIM) | Q(evidence=[]), name="annotation_evidence_only_on_claims"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.QUOTE, quote_type__in=[*QuoteType.values, ""])
+                | Q(quote_type="", cue_verb=""),
+                name="annotation_quote_fields_only_on_quotes",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.SOURCE, source_type__in=[*SourceType.values, ""]) | Q(source_type=""),
+                name="annotation_source_type_only_on_sources",
+            ),
         ]
         # The span must match the article's text as well: a trigger checks that
         # (migration 0003), since a CHECK constraint cannot look into another table.
@@ -258,6 +328,17 @@ class Annotation(models.Model):
         if self.kind == self.Kind.CLAIM and not self.verdict:
             self.verdict = self.Verdict.UNVERIFIED
         super().save(*args, **kwargs)
+
+    def changeable_by(self, user) -> bool:
+        """Editors change their own annotations; moderators (Admins) anyone's."""
+        return user.has_perm("articles.change_annotation") and (
+            self.author_id == user.pk or user.has_perm("articles.moderate_annotation")
+        )
+
+    def deletable_by(self, user) -> bool:
+        return user.has_perm("articles.delete_annotation") and (
+            self.author_id == user.pk or user.has_perm("articles.moderate_annotation")
+        )
 
     def anchor(self, body: str) -> None:
         """Fill the exact text and its context from the article body and the offsets."""

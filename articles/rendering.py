@@ -38,7 +38,13 @@ def paragraph_spans(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def render_body(body: str, annotations: Iterable[Annotation]) -> list[Paragraph]:
+def render_body(
+    body: str, annotations: Iterable[Annotation], *, within: tuple[int, int] | None = None
+) -> list[Paragraph]:
+    """Every paragraph, or only those overlapping ``within`` (for a fragment that replaces them).
+
+    ``annotations`` must hold every annotation that overlaps the paragraphs rendered.
+    """
     starting, ending = defaultdict(list), defaultdict(list)
     for annotation in annotations:
         starting[annotation.start].append(annotation)
@@ -50,6 +56,8 @@ def render_body(body: str, annotations: Iterable[Annotation]) -> list[Paragraph]
     first_segment_seen: set[int] = set()
     cut_index = 0
     for paragraph_start, paragraph_end in paragraph_spans(body):
+        if within and not (paragraph_start < within[1] and within[0] < paragraph_end):
+            continue
         # Annotations may cross paragraph breaks: bring the active set up to this paragraph.
         while cut_index < len(cuts) and cuts[cut_index] <= paragraph_start:
             _apply(cuts[cut_index], starting, ending, active)
@@ -76,7 +84,7 @@ def _apply(position: int, starting, ending, active: dict[int, Annotation]) -> No
 
 
 def _segment(text: str, covering: Iterable[Annotation], first_segment_seen: set[int]) -> str:
-    html = escape(text).replace("\n", "<br>")
+    html = escape(text)  # a line break stays a "\n" (shown by white-space: pre-line): DOM text = body text
     covering = sorted(covering, key=lambda a: (a.start, -a.end, a.pk))
     if not covering:
         return html
@@ -101,3 +109,9 @@ def kinds_in(annotations: Sequence[Annotation]) -> dict[str, int]:
     for annotation in annotations:
         counts[annotation.kind] += 1
     return counts
+
+
+def paragraphs_around(body: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole paragraphs that [start, end) touches."""
+    touched = [(s, e) for s, e in paragraph_spans(body) if s < end and start < e]
+    return (touched[0][0], touched[-1][1]) if touched else (start, end)

@@ -16,3 +16,8 @@ class CapitalisedWords(models.Func):
     function = "regexp_replace"
     template = "%(function)s(%(expressions)s, '\\m[[:lower:]][^[:space:]]*', '', 'g')"
     output_field = models.TextField()
+
+
+class ArrayToString(models.Func):
+    function = "array_to_string"
+    output_field = models.TextField()

@@ -58,4 +58,5 @@ def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
         "paragraphs": render_body(article.body, annotations),
         "annotations": annotations,
         "counts": kinds_in(annotations),
+        "total": len(annotations),
     }

@@ -20,7 +20,7 @@ def _group(name: str) -> Group:
     if created:
         pairs = GROUPS_MIGRATION.EDITOR_PERMISSIONS
         if name == "Admins":
-            pairs = pairs + GROUPS_MIGRATION.ADMIN_EXTRA_PERMISSIONS
+            pairs = [*pairs, *GROUPS_MIGRATION.ADMIN_EXTRA_PERMISSIONS, ("articles", "moderate_annotation")]
         wanted = reduce(or_, (Q(content_type__app_label=app, codename=codename) for app, codename in pairs))
         group.permissions.set(Permission.objects.filter(wanted))
     return group

@@ -87,8 +87,8 @@ class TestArticlePage:
         article = make_article(self.BODY)
         html = client_for(editor).get(detail(article)).content.decode()
         assert '<article class="article-body" lang="hu"' in html
-        assert html.count('<p data-start="') == 3
-        assert '<p data-start="0" data-end="30">Kim 🚀 Dzsongun Phenjanba ment.</p>' in html
+        assert html.count('<p id="p-') == 3
+        assert '<p id="p-0" data-start="0" data-end="30">Kim 🚀 Dzsongun Phenjanba ment.</p>' in html
 
     def test_article_text_is_escaped(self, client_for, editor):
         article = make_article(self.BODY)
