@@ -104,6 +104,8 @@ class AnnotationForm(forms.ModelForm):
         for name in ["quote_type", "cue_verb", "verdict", "source_type", "note", "evidence"]:
             if name not in self.FIELDS_BY_KIND[kind]:
                 del self.fields[name]
+            elif name != "evidence":
+                self.fields[name].help_text = ""  # the model's help is written for the admin
         self.fields["entity_query"].label = self.ENTITY_LABELS[kind]
         if "verdict" in self.fields:
             self.fields["verdict"].required = True

@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField, TrigramWordSimilarity
 from django.db import models
 from django.db.models import Count, F, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Lower, Now
 from django.urls import reverse
 
@@ -155,9 +156,15 @@ class EntityQuerySet(models.QuerySet):
             Concat("name", Value(" "), ArrayToString("aliases", Value(" ")), output_field=models.TextField())
         )
         query = Unaccent(Value(text))
+        alias_match = RawSQL(
+            "EXISTS (SELECT 1 FROM unnest(aliases) AS alias WHERE lower(alias) = lower(%s))",
+            [text],
+            output_field=models.BooleanField(),
+        )
         return (
-            self.annotate(
-                exact=Q(name__iexact=text) | Q(aliases__contains=[text]),
+            self.alias(alias_match=alias_match)
+            .annotate(
+                exact=Q(name__iexact=text) | Q(alias_match=True),
                 similarity=TrigramWordSimilarity(query, names),
             )
             .filter(Q(exact=True) | Q(similarity__gte=0.4))

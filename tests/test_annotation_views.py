@@ -1,0 +1,298 @@
+"""The annotation endpoints: every role, with and without htmx, and malformed requests."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Annotation, Entity
+from tests.factories import make_annotation, make_article, make_entity, span_of
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+BODY = (
+    "Kim 🚀 Dzsongun Phenjanba ment.\n\n"
+    "Észak-Korea elismerte, „akik az igazságért harcoltak, mind hősök” – mondta Kim Dzsongun akkor.\n\n"
+    "Harmadik bekezdés <b>jelölés</b>."
+)
+
+
+@pytest.fixture
+def article():
+    return make_article(BODY)
+
+
+def create_url(article) -> str:
+    return reverse("articles:annotation-create", args=[article.pk])
+
+
+def selection(article, text: str, kind: str = "quote", occurrence: int = 0) -> dict:
+    start, end = span_of(article, text, occurrence)
+    return {"kind": kind, "start": start, "end": end, "exact": text}
+
+
+class TestCreate:
+    def test_an_editor_tags_a_quote_and_gets_the_changed_fragments(self, client_for, editor, article):
+        response = client_for(editor).post(
+            create_url(article), selection(article, "„akik az igazságért harcoltak, mind hősök”"), headers=HTMX
+        )
+
+        assert response.status_code == 201
+        annotation = Annotation.objects.get()
+        assert annotation.exact == "akik az igazságért harcoltak, mind hősök"  # snapped to the words
+        assert (annotation.quote_type, annotation.cue_verb) == ("direct", "mondta")
+        assert annotation.author == editor
+        html = response.content.decode()
+        # The editor for the new annotation, its speaker looked up already…
+        assert 'id="annotation-editor"' in html and 'value="Kim Dzsongun"' in html
+        # …the paragraph it is in, and only that one…
+        assert html.count("<p id=") == 1 and f'id="p-{span_of(article, "Észak")[0]}"' in html
+        assert f'data-annotations="{annotation.pk}"' in html
+        # …the list entry, where it belongs in the list, and the counts.
+        assert '<ol hx-swap-oob="beforeend:#annotation-list">' in html
+        assert f'id="annotation-{annotation.pk}"' in html
+        assert '<div id="annotation-summary" hx-swap-oob="true">' in html
+        assert "Quotes <b>1</b>" in html
+        assert "<html" not in html
+        assert response["HX-Trigger"] == "annotation-created"
+
+    def test_offsets_are_code_points_after_an_emoji(self, client_for, editor, article):
+        data = selection(article, "Dzsongun", kind="entity")
+        assert data["start"] == 6  # the rocket is one code point (two UTF-16 units)
+        response = client_for(editor).post(create_url(article), data, headers=HTMX)
+        assert response.status_code == 201
+        assert Annotation.objects.get().exact == "Dzsongun"
+
+    def test_a_new_entry_goes_before_the_next_annotation_in_text_order(self, client_for, editor, article):
+        later = make_annotation(article, *span_of(article, "Harmadik"), author=editor)
+        response = client_for(editor).post(create_url(article), selection(article, "Phenjanba", "entity"), headers=HTMX)
+        assert f'<ol hx-swap-oob="beforebegin:#annotation-{later.pk}">' in response.content.decode()
+
+    def test_a_span_across_paragraphs_re_renders_each_of_them(self, client_for, editor, article):
+        start, _ = span_of(article, "Phenjanba")
+        _, end = span_of(article, "Észak-Korea")
+        data = {"kind": "claim", "start": start, "end": end, "exact": article.body[start:end]}
+        html = client_for(editor).post(create_url(article), data, headers=HTMX).content.decode()
+        assert html.count("<p id=") == 2
+        assert Annotation.objects.get().verdict == "unverified"
+
+    def test_without_htmx_it_redirects_to_the_annotation(self, client_for, editor, article):
+        response = client_for(editor).post(create_url(article), selection(article, "Phenjanba", "entity"))
+        annotation = Annotation.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == f"/articles/{article.pk}/#annotation-{annotation.pk}"
+
+    def test_an_admin_may_annotate(self, client_for, admin, article):
+        response = client_for(admin).post(create_url(article), selection(article, "Phenjanba", "source"), headers=HTMX)
+        assert response.status_code == 201
+
+    def test_someone_outside_the_groups_may_not(self, client_for, stranger, article):
+        response = client_for(stranger).post(create_url(article), selection(article, "Phenjanba"), headers=HTMX)
+        assert response.status_code == 403
+        assert not Annotation.objects.exists()
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, client, article):
+        response = client.post(create_url(article), selection(article, "Phenjanba"), headers=HTMX)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        assert not Annotation.objects.exists()
+
+    def test_csrf_is_enforced_on_htmx_requests_too(self, editor, article):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(editor)
+        response = client.post(create_url(article), selection(article, "Phenjanba"), headers=HTMX)
+        assert response.status_code == 403
+        assert not Annotation.objects.exists()
+
+    def test_get_is_not_allowed(self, client_for, editor, article):
+        assert client_for(editor).get(create_url(article)).status_code == 405
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ({"exact": "Phenjanbe"}, "does not match the article at those offsets"),
+            ({"start": 7}, "does not match the article at those offsets"),  # UTF-16 counting would give this
+            ({"end": 10_000}, "is not inside this article"),
+            ({"start": 20, "end": 20, "exact": ""}, "exact: This field is required."),
+            ({"start": -1}, "start: Ensure this value is greater than or equal to 0."),
+            ({"start": "x"}, "start: Enter a whole number."),
+            ({"kind": "gossip"}, "kind: Select a valid choice."),
+        ],
+    )
+    def test_a_malformed_request_is_refused_with_a_message(self, client_for, editor, article, change, message):
+        data = selection(article, "Dzsongun", kind="entity") | change
+        response = client_for(editor).post(create_url(article), data, headers=HTMX)
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert message in response.content.decode()
+        assert not Annotation.objects.exists()
+
+    def test_punctuation_alone_is_refused(self, client_for, editor, article):
+        start, end = span_of(article, " – ")
+        data = {"kind": "quote", "start": start, "end": end, "exact": " – "}
+        response = client_for(editor).post(create_url(article), data, headers=HTMX)
+        assert response.status_code == 400
+        assert "spaces and punctuation alone cannot be annotated" in response.content.decode()
+
+    def test_an_unknown_article_is_404(self, client_for, editor):
+        response = client_for(editor).post("/articles/999999/annotations/", {}, headers=HTMX)
+        assert response.status_code == 404
+
+
+@pytest.fixture
+def quote(article, editor):
+    start, end = span_of(article, "akik az igazságért harcoltak, mind hősök")
+    return make_annotation(article, start, end, kind=Annotation.Kind.QUOTE, author=editor)
+
+
+def edit_url(annotation) -> str:
+    return reverse("articles:annotation-edit", args=[annotation.pk])
+
+
+def delete_url(annotation) -> str:
+    return reverse("articles:annotation-delete", args=[annotation.pk])
+
+
+class TestEdit:
+    def test_the_editor_opens_for_the_author(self, client_for, editor, quote):
+        html = client_for(editor).get(edit_url(quote), headers=HTMX).content.decode()
+        assert 'id="annotation-editor"' in html
+        assert 'name="cue_verb"' in html and 'name="verdict"' not in html
+        assert ">Delete</button>" in html
+
+    def test_someone_elses_annotation_opens_read_only(self, client_for, other_editor, quote):
+        html = client_for(other_editor).get(edit_url(quote), headers=HTMX).content.decode()
+        assert "Only its author or an admin can change this annotation." in html
+        assert "<input" not in html and "Delete" not in html
+
+    def test_the_author_links_a_speaker_created_on_the_spot(self, client_for, editor, quote):
+        response = client_for(editor).post(
+            edit_url(quote),
+            {
+                "entity_query": "Kim Dzsongun",
+                "new_entity_name": "Kim Dzsongun",
+                "new_entity_kind": "person",
+                "quote_type": "direct",
+                "cue_verb": "mondta",
+                "note": "<script>alert(1)</script>",
+            },
+            headers=HTMX,
+        )
+        assert response.status_code == 200
+        quote.refresh_from_db()
+        assert quote.entity == Entity.objects.get(name="Kim Dzsongun", kind="person")
+        html = response.content.decode()
+        assert f'<li id="annotation-{quote.pk}"' in html and 'hx-swap-oob="true"' in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+
+    def test_an_existing_entity_typed_exactly_is_linked_without_picking_it(self, client_for, editor, quote):
+        kim = make_entity("Kim Dzsongun", aliases=["Kim Jong Un"])
+        client_for(editor).post(edit_url(quote), {"entity_query": "kim jong un", "quote_type": "direct"}, headers=HTMX)
+        quote.refresh_from_db()
+        assert quote.entity == kim
+
+    def test_a_claim_gets_a_verdict_and_evidence_links(self, client_for, editor, article):
+        claim = make_annotation(article, *span_of(article, "Phenjanba ment"), kind="claim", author=editor)
+        response = client_for(editor).post(
+            edit_url(claim),
+            {"verdict": "mostly_true", "evidence": "https://example.org/a\n\n https://example.org/b "},
+            headers=HTMX,
+        )
+        assert response.status_code == 200
+        claim.refresh_from_db()
+        assert claim.verdict == "mostly_true"
+        assert claim.evidence == ["https://example.org/a", "https://example.org/b"]
+
+    def test_invalid_details_come_back_in_the_form_and_nothing_changes(self, client_for, editor, article):
+        claim = make_annotation(article, *span_of(article, "Phenjanba ment"), kind="claim", author=editor)
+        response = client_for(editor).post(
+            edit_url(claim), {"verdict": "probably", "evidence": "javascript:alert(1)"}, headers=HTMX
+        )
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert "Select a valid choice. probably is not one of the available choices." in html
+        assert "is not a web link (http:// or https://)." in html
+        claim.refresh_from_db()
+        assert (claim.verdict, claim.evidence) == ("unverified", [])
+
+    def test_an_entity_mention_teaches_the_entity_a_new_spelling(self, client_for, editor, article):
+        mention = make_annotation(article, *span_of(article, "Kim Dzsongun", 0), kind="entity", author=editor)
+        kim = make_entity("Kim Jong Un")
+        client_for(editor).post(edit_url(mention), {"entity": kim.pk, "entity_query": "Kim Jong Un"}, headers=HTMX)
+        kim.refresh_from_db()
+        assert kim.aliases == ["Kim Dzsongun"]
+
+    def test_another_editor_may_not_change_it(self, client_for, other_editor, quote):
+        response = client_for(other_editor).post(edit_url(quote), {"note": "mine now"}, headers=HTMX)
+        assert response.status_code == 403
+        quote.refresh_from_db()
+        assert quote.note == ""
+
+    def test_an_admin_may_change_anyones(self, client_for, admin, quote):
+        response = client_for(admin).post(edit_url(quote), {"note": "checked", "quote_type": "direct"}, headers=HTMX)
+        assert response.status_code == 200
+        quote.refresh_from_db()
+        assert quote.note == "checked"
+
+    def test_without_htmx_saving_redirects(self, client_for, editor, quote):
+        response = client_for(editor).post(edit_url(quote), {"note": "x", "quote_type": "direct"})
+        assert response.status_code == 302
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, client, quote):
+        assert client.get(edit_url(quote)).status_code == 302
+        assert client.post(edit_url(quote), {"note": "x"}).status_code == 302
+
+    def test_an_unknown_annotation_is_404(self, client_for, editor):
+        assert client_for(editor).get("/articles/annotations/999999/", headers=HTMX).status_code == 404
+
+
+class TestDelete:
+    def test_the_author_deletes_it_and_gets_the_changed_fragments(self, client_for, editor, quote, article):
+        response = client_for(editor).post(delete_url(quote), headers=HTMX)
+        assert response.status_code == 200
+        assert not Annotation.objects.exists()
+        html = response.content.decode()
+        assert f'<li id="annotation-{quote.pk}" hx-swap-oob="delete"></li>' in html
+        assert html.count("<p id=") == 1 and "<mark" not in html
+        assert "Quotes <b>0</b>" in html
+
+    def test_another_editor_may_not_delete_it(self, client_for, other_editor, quote):
+        assert client_for(other_editor).post(delete_url(quote), headers=HTMX).status_code == 403
+        assert Annotation.objects.filter(pk=quote.pk).exists()
+
+    def test_an_admin_may_delete_anyones(self, client_for, admin, quote):
+        assert client_for(admin).post(delete_url(quote), headers=HTMX).status_code == 200
+        assert not Annotation.objects.exists()
+
+    def test_without_htmx_it_redirects_to_the_article(self, client_for, editor, quote, article):
+        response = client_for(editor).post(delete_url(quote))
+        assert response.status_code == 302 and response["Location"] == f"/articles/{article.pk}/"
+
+    def test_get_is_not_allowed(self, client_for, editor, quote):
+        assert client_for(editor).get(delete_url(quote)).status_code == 405
+        assert Annotation.objects.exists()
+
+
+class TestEntitySuggestions:
+    URL = reverse("articles:entity-suggestions")
+
+    def test_it_lists_matches_then_offers_to_create(self, client_for, editor):
+        make_entity("Szergej Sojgu")
+        html = client_for(editor).get(self.URL, {"entity_query": "Sojgunak", "kind": "quote"}).content.decode()
+        assert 'data-name="Szergej Sojgu" aria-selected="true"' in html
+        assert "Create person <q>Sojgunak</q>" in html and "Create organisation" in html
+        assert "Create place" not in html  # a speaker is a person or an organisation
+
+    def test_an_exact_match_is_not_offered_again_as_new(self, client_for, editor):
+        make_entity("Szergej Sojgu")
+        html = client_for(editor).get(self.URL, {"entity_query": "szergej sojgu", "kind": "entity"}).content.decode()
+        assert "Szergej Sojgu" in html and "Create" not in html
+
+    def test_names_are_escaped(self, client_for, editor):
+        html = client_for(editor).get(self.URL, {"entity_query": "<img src=x>", "kind": "entity"}).content.decode()
+        assert "&lt;img src=x&gt;" in html and "<img" not in html
+
+    def test_an_unknown_annotation_kind_is_refused(self, client_for, editor):
+        assert client_for(editor).get(self.URL, {"entity_query": "x", "kind": "gossip"}).status_code == 400
+
+    def test_someone_outside_the_groups_gets_none(self, client_for, stranger):
+        assert client_for(stranger).get(self.URL, {"entity_query": "x", "kind": "quote"}).status_code == 403
