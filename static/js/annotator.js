@@ -111,6 +111,7 @@
     if (!selected || !article.dataset.createUrl) return;
     const { start, end, exact } = selected;
     message.textContent = "";
+    annotator.dataset.mode = "saving";
     htmx.ajax("POST", article.dataset.createUrl, {
       source: article,
       target: panel,
@@ -128,8 +129,9 @@
     htmx.ajax("GET", article.dataset.editUrl.replace(/\/0\/$/, `/${id}/`), { source: article, target: panel, swap: "innerHTML" });
   }
 
+  // A new selection in the article brings the toolbar back, even over an open editor
+  // (the annotation being edited keeps what it has).
   const refresh = () => {
-    if (annotator.dataset.mode === "editor") return;
     const selection = readSelection();
     if (selection && toolbar) showToolbar(selection);
     else if (annotator.dataset.mode === "toolbar") hide();
@@ -149,14 +151,18 @@
     const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
     if (event.key === "Escape" && !annotator.hidden) {
       event.preventDefault();
-      if (annotator.dataset.mode === "toolbar") window.getSelection().removeAllRanges();
+      if (annotator.dataset.mode !== "editor") window.getSelection().removeAllRanges();
       hide();
       return;
     }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const kind = KEYS[event.key.toLowerCase()];
-    if (kind && annotator.dataset.mode === "toolbar" && selected) {
+    if (!kind || !toolbar || annotator.dataset.mode === "saving") return;
+    // The key may come before the mouseup handler has shown the toolbar: read the selection now.
+    const selection = readSelection();
+    if (selection) {
       event.preventDefault();
+      showToolbar(selection);
       tag(kind);
     }
   });
@@ -179,7 +185,8 @@
   // ---- What the server sends back.
   panel.addEventListener("htmx:afterSwap", (event) => {
     const editor = document.getElementById("annotation-editor");
-    if (!editor) {
+    // No editor, or Esc was pressed while the new annotation was being saved: stay closed.
+    if (!editor || annotator.dataset.mode === "") {
       hide();
       return;
     }
@@ -204,6 +211,7 @@
     const plain = (xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
     message.textContent = plain ? xhr.responseText : STATUS_MESSAGES[xhr.status] || `The server refused (${xhr.status}).`;
     annotator.hidden = false;
+    if (annotator.dataset.mode === "saving") annotator.dataset.mode = "toolbar"; // try again
   });
   document.body.addEventListener("htmx:sendError", () => {
     message.textContent = "The server cannot be reached. Nothing was saved.";

@@ -1,0 +1,41 @@
+"""Selecting text in the page the way a person does: a mouse drag over the words."""
+
+
+def drag_select(page, text: str, *, occurrence: int = 0, end_text: str | None = None) -> None:
+    """Drag the mouse from the first character of ``text`` to the last one of ``end_text`` (or ``text``)."""
+    box = page.evaluate(
+        """([text, occurrence, endText]) => {
+          const article = document.querySelector("article.article-body");
+          const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+          const nodes = [];
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+          const find = (needle, skip) => {
+            for (const node of nodes) {
+              let index = node.data.indexOf(needle);
+              while (index !== -1) {
+                if (skip-- === 0) return [node, index];
+                index = node.data.indexOf(needle, index + 1);
+              }
+            }
+            throw new Error(`not in the page: ${needle}`);
+          };
+          const rectOf = (node, from, to) => {
+            const range = document.createRange();
+            range.setStart(node, from);
+            range.setEnd(node, to);
+            return range.getBoundingClientRect();
+          };
+          const [startNode, startIndex] = find(text, occurrence);
+          const last = endText ?? text;
+          const [endNode, endIndex] = endText ? find(endText, 0) : [startNode, startIndex];
+          const first = rectOf(startNode, startIndex, startIndex + 1);
+          const lastRect = rectOf(endNode, endIndex + last.length - 1, endIndex + last.length);
+          const middle = (rect) => rect.top + rect.height / 2;
+          return {x1: first.left + 1, y1: middle(first), x2: lastRect.right - 1, y2: middle(lastRect)};
+        }""",
+        [text, occurrence, end_text],
+    )
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y2"], steps=5)
+    page.mouse.up()
