@@ -4,9 +4,11 @@ A create or delete answers with the paragraphs whose highlights changed, the ann
 list entry and the counts, as out-of-band swaps; never the whole page.
 """
 
+from collections import Counter
+from typing import NamedTuple
+
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.annotating import suggest_attribution
 from articles.forms import AnnotationForm, NewAnnotationForm
 from articles.models import Annotation, Article, Entity
-from articles.rendering import paragraphs_around, render_body
+from articles.rendering import annotation_item, paragraphs_around, render_body
 
 DETAIL = "articles/article_detail.html"
 EDITOR = "articles/annotation_editor.html"
@@ -62,7 +64,7 @@ def annotation_edit(request, pk: int):
     if not request.htmx:
         return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
     # The editor closes; the list entry shows what was saved.
-    return HttpResponse(_render(request, "annotation-item", annotation=annotation, oob="true"))
+    return HttpResponse(annotation_item(annotation, oob=True))
 
 
 @require_POST
@@ -140,35 +142,38 @@ def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "")
 
 
 def _changed_text(request, article: Article, annotation: Annotation, *, inserted: bool) -> str:
-    """Out-of-band fragments: the re-rendered paragraphs, the new list entry, the counts."""
+    """Out-of-band fragments: the re-rendered paragraphs, the new list entry, the counts.
+
+    One query for all the article's spans answers all three; this runs on every create.
+    """
+    spans = [Span(*row) for row in article.annotations.order_by("start", "-end", "pk").values_list(*Span._fields)]
     around = paragraphs_around(article.body, annotation.start, annotation.end)
-    overlapping = article.annotations.filter(start__lt=around[1], end__gt=around[0])
-    fragments = [
-        _render(request, "paragraph", paragraph=paragraph, oob="true")
-        for paragraph in render_body(article.body, overlapping, within=around)
-    ]
+    overlapping = [span for span in spans if span.start < around[1] and span.end > around[0]]
+    fragments = [paragraph.as_html(oob=True) for paragraph in render_body(article.body, overlapping, within=around)]
     if inserted:
-        following = (
-            article.annotations.filter(
-                Q(start__gt=annotation.start)
-                | Q(start=annotation.start, end__lt=annotation.end)
-                | Q(start=annotation.start, end=annotation.end, pk__gt=annotation.pk)
-            )
-            .order_by("start", "-end", "pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        following = next((span.pk for span in spans if _in_text_order(annotation, span)), None)
         place = f"beforebegin:#annotation-{following}" if following else "beforeend:#annotation-list"
-        item = _render(request, "annotation-item", annotation=annotation)
-        fragments.append(f'<ol hx-swap-oob="{place}">{item}</ol>')
-    counts = dict.fromkeys(Annotation.Kind.values, 0)
-    counts.update(article.annotations.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    fragments.append(_render(request, "annotation-summary", counts=counts, total=sum(counts.values()), oob="true"))
+        fragments.append(f'<ol hx-swap-oob="{place}">{annotation_item(annotation)}</ol>')
+    counts = dict.fromkeys(Annotation.Kind.values, 0) | Counter(span.kind for span in spans)
+    fragments.append(_render("annotation-summary", counts=counts, total=len(spans), oob="true"))
     return "".join(fragments)
 
 
-def _render(request, partial: str, **context) -> str:
-    return render_to_string(f"{DETAIL}#{partial}", context, request)
+class Span(NamedTuple):
+    pk: int
+    start: int
+    end: int
+    kind: str
+
+
+def _in_text_order(first, then) -> bool:
+    """Whether ``then`` comes after ``first`` in the list: by start, the longer first, then by id."""
+    return (first.start, -first.end, first.pk) < (then.start, -then.end, then.pk)
+
+
+def _render(partial: str, **context) -> str:
+    """A fragment of the article page that depends on nothing of the request (no context processors)."""
+    return render_to_string(f"{DETAIL}#{partial}", context)
 
 
 def _first_error(form) -> str:

@@ -216,12 +216,6 @@ class Entity(models.Model):
             self.aliases = [*self.aliases, spelling]
 
 
-class AnnotationQuerySet(models.QuerySet):
-    def for_display(self):
-        """What the article page shows of each annotation, fetched in one query."""
-        return self.select_related("entity", "author").order_by("start", "-end", "id")
-
-
 class AnnotationKind(models.TextChoices):
     SOURCE = "source", "Source"
     QUOTE = "quote", "Quote"
@@ -293,8 +287,6 @@ class Annotation(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AnnotationQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "start", "-end", "id"]

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from articles.forms import ArticleForm, ArticleSearchForm
 from articles.models import Article
-from articles.rendering import kinds_in, render_body
+from articles.rendering import annotation_item, kinds_in, render_body, shown_annotations
 
 ARTICLES_PER_PAGE = 50
 
@@ -51,12 +52,13 @@ def article_edit(request, pk: int):
 
 
 def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
-    annotations = list(article.annotations.for_display())
+    annotations = shown_annotations(article.annotations.all())
     return {
         "article": article,
         "form": form or ArticleForm(instance=article),
         "paragraphs": render_body(article.body, annotations),
         "annotations": annotations,
+        "annotation_items": mark_safe("".join(annotation_item(annotation) for annotation in annotations)),
         "counts": kinds_in(annotations),
         "total": len(annotations),
     }
