@@ -31,8 +31,10 @@ lock: $(VENV)/.installed-dev
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 -o requirements-dev.lock
 
-bench: $(VENV)/.installed-run
+bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_seeds.py
+	$(BIN)/python bench/annotate_http.py
+	$(BIN)/python bench/annotate_browser.py
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(f"Newsroom needs Python 3.12 or newer; {sys.executable} is {sys.version.split()[0]}. Set PYTHON=python3.12.") if sys.version_info < (3, 12) else None'
