@@ -296,3 +296,25 @@ class TestEntitySuggestions:
 
     def test_someone_outside_the_groups_gets_none(self, client_for, stranger):
         assert client_for(stranger).get(self.URL, {"entity_query": "x", "kind": "quote"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "url_of"),
+    [
+        ("post", lambda a, q: reverse("articles:annotation-create", args=[a.pk])),
+        ("get", lambda a, q: edit_url(q)),
+        ("post", lambda a, q: edit_url(q)),
+        ("post", lambda a, q: delete_url(q)),
+        ("get", lambda a, q: reverse("articles:entity-suggestions") + "?entity_query=Kim&kind=quote"),
+    ],
+    ids=["create", "open", "save", "delete", "suggest"],
+)
+class TestEveryEndpoint:
+    def test_anonymous_visitors_are_sent_to_log_in(self, client, article, quote, method, url_of):
+        response = getattr(client, method)(url_of(article, quote), headers=HTMX)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+    def test_someone_outside_the_groups_is_refused(self, client_for, stranger, article, quote, method, url_of):
+        response = getattr(client_for(stranger), method)(url_of(article, quote), headers=HTMX)
+        assert response.status_code == 403
+        assert Annotation.objects.count() == 1 and Annotation.objects.get().note == ""

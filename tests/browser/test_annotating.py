@@ -50,6 +50,18 @@ def test_offsets_stay_right_after_an_emoji_earlier_in_the_paragraph(editor, log_
     assert (annotation.start, annotation.end) == span_of(article, "Phenjanba") == (31, 40)  # code points
 
 
+def test_offsets_stay_right_after_a_combining_accent(editor, log_in):
+    # x + combining acute has no precomposed form: it stays two code points after NFC.
+    article, page = open_article(log_in, editor, "Az x\u0301 jel és a 🚀 után jön Sojgu.")
+
+    drag_select(page, "Sojgu")
+    page.keyboard.press("e")
+    expect(page.locator("mark.hl-entity")).to_have_text("Sojgu")
+
+    annotation = Annotation.objects.get()
+    assert (annotation.start, annotation.end) == span_of(article, "Sojgu") == (26, 31)
+
+
 def test_a_selection_across_paragraphs_is_one_annotation(editor, log_in):
     _, page = open_article(log_in, editor, "Első bekezdés vége.\n\nMásodik bekezdés eleje.")
 
