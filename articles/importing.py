@@ -43,10 +43,11 @@ class Outcome(TextChoices):
 
 @dataclass(frozen=True)
 class SeedSource:
-    """A seed file to import: its name for the report and how to get its bytes."""
+    """A seed file to import: its name for the report, how to get its bytes, and the caller's key."""
 
     name: str
     load: Callable[[], bytes]
+    key: object = None
 
 
 @dataclass
@@ -57,6 +58,7 @@ class FileResult:
     date: str | None = None
     precision: str | None = None
     error: str | None = None
+    key: object = None  # the source's key, for the caller
 
     def as_dict(self) -> dict:
         return {
@@ -119,15 +121,18 @@ def import_seed_files(
     *,
     imported_by=None,
     on_result: Callable[[FileResult], None] | None = None,
+    on_stored: Callable[[list[FileResult]], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import every source; each one ends up imported, a duplicate, or an error with its reason.
 
-    ``on_result`` is called for each file, in order, once its outcome is final (committed).
+    ``on_stored`` is called with each batch's results inside the transaction that stores them,
+    so what it records commits (or rolls back) with the articles. ``on_result`` is called for
+    each file, in order, once its outcome is final (committed).
     """
     report = ImportReport()
     imported_by_id = imported_by.pk if imported_by is not None else None
-    for results in _stored_batches(batched(sources, batch_size), imported_by_id):
+    for results in _stored_batches(batched(sources, batch_size), imported_by_id, on_stored):
         for result in results:
             report.files.append(result)
             if on_result:
@@ -135,7 +140,7 @@ def import_seed_files(
     return report
 
 
-def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: int | None) -> Iterator[list]:
+def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: int | None, on_stored) -> Iterator[list]:
     """Parse batches here and store them on parallel connections, yielding results in order.
 
     PostgreSQL's text parsing for the search vector is most of an import's cost, and one
@@ -145,12 +150,12 @@ def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: i
     workers = settings.IMPORT_DB_CONNECTIONS
     if workers <= 1 or connection.in_atomic_block:
         for batch in batches:
-            yield _store_batch(_parse_batch(batch), imported_by_id)
+            yield _store_batch(_parse_batch(batch), imported_by_id, on_stored)
         return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
         pending: deque[Future] = deque()
         for batch in batches:
-            pending.append(pool.submit(_store_batch_on_own_connection, _parse_batch(batch), imported_by_id))
+            pending.append(pool.submit(_store_batch_on_own_connection, _parse_batch(batch), imported_by_id, on_stored))
             while len(pending) > workers:
                 yield pending.popleft().result()
         while pending:
@@ -160,7 +165,7 @@ def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: i
 def _parse_batch(sources: tuple[SeedSource, ...]) -> list[tuple[FileResult, SeedArticle | None]]:
     parsed = []
     for source in sources:
-        result = FileResult(path=source.name, status=Outcome.ERROR)
+        result = FileResult(path=source.name, status=Outcome.ERROR, key=source.key)
         article = None
         try:
             article = parse_seed_file(source.load(), max_bytes=settings.SEED_MAX_FILE_BYTES)
@@ -174,27 +179,30 @@ def _parse_batch(sources: tuple[SeedSource, ...]) -> list[tuple[FileResult, Seed
     return parsed
 
 
-def _store_batch_on_own_connection(parsed, imported_by_id: int | None) -> list[FileResult]:
+def _store_batch_on_own_connection(parsed, imported_by_id: int | None, on_stored) -> list[FileResult]:
     try:
-        return _store_batch(parsed, imported_by_id)
+        return _store_batch(parsed, imported_by_id, on_stored)
     finally:
         connection.close()  # this thread's own connection; the pool may not reuse the thread
 
 
-def _store_batch(parsed: list[tuple[FileResult, SeedArticle | None]], imported_by_id: int | None) -> list[FileResult]:
+def _store_batch(parsed: list[tuple[FileResult, SeedArticle | None]], imported_by_id: int | None, on_stored=None):
     readable = [(result, article) for result, article in parsed if article is not None]
+    results = [result for result, _ in parsed]
     with transaction.atomic():
         stored, refused = _store([(result.path, article) for result, article in readable], imported_by_id)
-    for result, article in readable:
-        sha = article.content_sha256
-        if sha in refused:
-            result.error = refused[sha]
-            continue
-        result.article_id, is_new = stored[sha]
-        result.status = Outcome.IMPORTED if is_new else Outcome.DUPLICATE
-        # The same text twice in one batch: the first file imports it, the others are duplicates.
-        stored[sha] = (result.article_id, False)
-    return [result for result, _ in parsed]
+        for result, article in readable:
+            sha = article.content_sha256
+            if sha in refused:
+                result.error = refused[sha]
+                continue
+            result.article_id, is_new = stored[sha]
+            result.status = Outcome.IMPORTED if is_new else Outcome.DUPLICATE
+            # The same text twice in one batch: the first file imports it, the others are duplicates.
+            stored[sha] = (result.article_id, False)
+        if on_stored:
+            on_stored(results)
+    return results
 
 
 def _store(named: list[tuple[str, SeedArticle]], imported_by_id: int | None) -> tuple[dict, dict]:

@@ -53,7 +53,7 @@ class SeedArticle:
 def parse_seed_file(raw: bytes, *, max_bytes: int) -> SeedArticle:
     """Decode, normalise and split one seed file, or raise SeedFileError saying what is wrong."""
     if len(raw) > max_bytes:
-        raise SeedFileError(f"file too large: {_size(len(raw))}, the limit is {_size(max_bytes)}")
+        raise SeedFileError(f"file too large: {size_text(len(raw))}, the limit is {size_text(max_bytes)}")
     if not raw.strip():
         raise SeedFileError("empty file" if not raw else "empty file: only whitespace")
     text = normalise(decode(raw))
@@ -141,7 +141,8 @@ def derive_title(body: str, max_length: int = TITLE_MAX_LENGTH) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size as a person reads it: 812 bytes, 4.5 KB, 1.4 MB."""
     if n >= 1024 * 1024:
         return f"{n / 1024 / 1024:.1f} MB"
     if n >= 1024:

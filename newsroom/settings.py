@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "django_tasks_db",
     "articles",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +128,22 @@ LOGGING = {
     },
 }
 
+# Background work: django.tasks with its queue in PostgreSQL; `manage.py db_worker` runs it,
+# and any number of workers on any number of machines can share the queue.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
+
 # Seed import limits.
-SEED_MAX_FILE_BYTES = env_int("SEED_MAX_FILE_BYTES", 10 * 1024 * 1024)
+MB = 1024 * 1024
+SEED_MAX_FILE_BYTES = env_int("SEED_MAX_FILE_BYTES", 10 * MB)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 200 * MB)  # one request, all files together
+IMPORT_MAX_ARCHIVE_BYTES = env_int("IMPORT_MAX_ARCHIVE_BYTES", 100 * MB)  # one .zip as uploaded
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 500 * MB)  # one .zip unpacked
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)  # for entries over 1 MB unpacked
+IMPORT_MAX_FILES = env_int("IMPORT_MAX_FILES", 50_000)  # files in one upload, archives' entries included
+# Larger uploads are imported in the background, so the request returns at once.
+IMPORT_INLINE_MAX_FILES = env_int("IMPORT_INLINE_MAX_FILES", 200)
+IMPORT_INLINE_MAX_BYTES = env_int("IMPORT_INLINE_MAX_BYTES", 20 * MB)
+DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB  # larger uploads go to a temporary file
 # Database connections one import stores batches on at once (about one per core of the database).
 IMPORT_DB_CONNECTIONS = env_int("IMPORT_DB_CONNECTIONS", 2)
