@@ -1,0 +1,270 @@
+"""The import page: uploads, archives and their attacks, limits, results, history, permissions."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.importing import SeedSource, import_seed_files
+from articles.models import Article
+from imports.models import FileStatus, ImportBatch
+from tests.zips import make_zip
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("imports:import")
+
+
+def seed(i: int) -> bytes:
+    return f"date 2025-06-{i % 28 + 1:02d} Cikk {i}: Kim Dzsongun Phenjanban. Második mondat.".encode()
+
+
+def upload(client, *files: tuple[str, bytes], **extra):
+    return client.post(IMPORT, {"files": [SimpleUploadedFile(name, content) for name, content in files]}, **extra)
+
+
+def outcomes(batch: ImportBatch) -> dict[str, tuple[str, str]]:
+    return {f.name: (f.status, f.error) for f in batch.files.all()}
+
+
+@pytest.fixture
+def admin_client(client_for, admin):
+    return client_for(admin)
+
+
+class TestUpload:
+    def test_a_seed_file_is_imported_and_the_result_shown(self, admin_client, admin, sample_bytes):
+        response = upload(admin_client, ("000_a45e6700e34eec7b.txt", sample_bytes))
+
+        batch = ImportBatch.objects.get()
+        assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+        assert (batch.status, batch.created_by, batch.in_background) == ("done", admin, False)
+        file = batch.files.get()
+        assert (file.status, file.date, file.precision) == ("imported", "2025-06", "month")
+        assert file.article.body.startswith("Egy magas rangú") and file.article.imported_by == admin
+        page = admin_client.get(batch.get_absolute_url()).content.decode()
+        assert f'<a href="/articles/{file.article_id}/">' in page and "1 imported" in page
+
+    def test_a_duplicate_links_to_the_article_already_there(self, admin_client, sample_bytes):
+        upload(admin_client, ("a.txt", sample_bytes))
+        upload(admin_client, ("b.txt", sample_bytes))
+        first, second = ImportBatch.objects.order_by("pk")
+        duplicate = second.files.get()
+        assert duplicate.status == "duplicate"
+        assert duplicate.article_id == first.files.get().article_id
+        assert "(already there)" in admin_client.get(second.get_absolute_url()).content.decode()
+
+    @pytest.mark.parametrize(
+        "raw",
+        [b"", b"Kim Dzsongun.", b"date 2025-02-30 x", b"date 2025-06", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"],
+        ids=["empty", "no-date", "impossible-date", "no-text", "binary"],
+    )
+    def test_a_bad_file_gets_the_same_reason_as_on_the_command_line(self, admin_client, raw):
+        command_line = import_seed_files([SeedSource("x.txt", lambda: raw)]).files[0].error
+        Article.objects.all().delete()
+
+        upload(admin_client, ("x.txt", raw))
+
+        assert outcomes(ImportBatch.objects.get()) == {"x.txt": ("error", command_line)}
+        assert not Article.objects.exists()
+
+    def test_a_file_over_the_size_limit_is_refused_with_the_parsers_message(self, admin_client, settings):
+        settings.SEED_MAX_FILE_BYTES = 100
+        upload(admin_client, ("big.txt", b"date 2025-06 " + b"x" * 200))
+        assert outcomes(ImportBatch.objects.get()) == {
+            "big.txt": ("error", "file too large: 213 bytes, the limit is 100 bytes")
+        }
+
+    def test_other_kinds_of_file_are_skipped_with_a_reason(self, admin_client):
+        upload(admin_client, ("photo.jpg", b"\xff\xd8\xff"), ("good.txt", seed(1)))
+        assert outcomes(ImportBatch.objects.get()) == {
+            "photo.jpg": ("error", "not a .txt seed file or a .zip of them: skipped"),
+            "good.txt": ("imported", ""),
+        }
+
+    def test_nothing_chosen_is_refused(self, admin_client):
+        response = admin_client.post(IMPORT, {})
+        assert response.status_code == 400
+        assert "Choose one or more .txt seed files" in response.content.decode()
+        assert not ImportBatch.objects.exists()
+
+    def test_an_upload_over_the_request_limit_is_refused_before_reading_it(self, admin_client, settings):
+        settings.IMPORT_MAX_UPLOAD_BYTES = 1000
+        response = upload(admin_client, ("a.txt", seed(1) * 100))
+        assert response.status_code == 413
+        assert "more than the limit of 1000 bytes. Split it into smaller uploads." in response.content.decode()
+        assert not ImportBatch.objects.exists()
+
+    def test_a_large_upload_runs_in_the_background(self, admin_client, settings):
+        settings.IMPORT_INLINE_MAX_FILES = 3
+        upload(admin_client, *[(f"{i}.txt", seed(i)) for i in range(5)])
+        batch = ImportBatch.objects.get()
+        assert batch.in_background  # the test settings run tasks as they are enqueued
+        assert (batch.status, batch.progress()["imported"]) == ("done", 5)
+
+
+class TestArchives:
+    def test_files_in_folders_inside_a_zip_are_imported(self, admin_client):
+        archive = make_zip({"2025/jun/a.txt": seed(1), "2025/jul/b.txt": seed(2), "readme.md": b"# hi"})
+        upload(admin_client, ("cikkek.zip", archive))
+        assert outcomes(ImportBatch.objects.get()) == {
+            "cikkek.zip/2025/jun/a.txt": ("imported", ""),
+            "cikkek.zip/2025/jul/b.txt": ("imported", ""),
+            "cikkek.zip/readme.md": ("error", "not a .txt seed file: skipped"),
+        }
+
+    @pytest.mark.parametrize(
+        ("entry", "reason"),
+        [
+            ("../../etc/evil.txt", "unsafe path (absolute, or leading out of the archive): refused"),
+            ("/etc/evil.txt", "unsafe path (absolute, or leading out of the archive): refused"),
+            ("C:/Windows/evil.txt", "unsafe path (absolute, or leading out of the archive): refused"),
+            ("inner/archive.zip", "an archive inside the archive: refused (unpack it first)"),
+        ],
+    )
+    def test_a_dangerous_entry_is_refused_and_the_rest_imported(self, admin_client, entry, reason):
+        upload(admin_client, ("mixed.zip", make_zip({entry: seed(1), "ok.txt": seed(2)})))
+        assert outcomes(ImportBatch.objects.get()) == {
+            f"mixed.zip/{entry}": ("error", reason),
+            "mixed.zip/ok.txt": ("imported", ""),
+        }
+        assert Article.objects.count() == 1
+
+    def test_a_link_is_refused(self, admin_client):
+        upload(admin_client, ("links.zip", make_zip({"ok.txt": seed(1)}, links={"passwd.txt": "/etc/passwd"})))
+        assert outcomes(ImportBatch.objects.get())["links.zip/passwd.txt"] == ("error", "a link, not a file: refused")
+
+    def test_an_entry_compressed_too_well_is_refused(self, admin_client):
+        upload(admin_client, ("bomb.zip", make_zip({"bomb.txt": b"date 2025-06 " + b"0" * 5_000_000})))
+        status, reason = outcomes(ImportBatch.objects.get())["bomb.zip/bomb.txt"]
+        assert status == "error" and reason.endswith("to 1, more than 100 to 1: refused (a decompression bomb?)")
+
+    def test_an_archive_that_unpacks_to_too_much_is_refused_whole(self, admin_client, settings):
+        settings.IMPORT_MAX_UNPACKED_BYTES = 1000
+        response = upload(admin_client, ("big.zip", make_zip({f"{i}.txt": seed(i) * 10 for i in range(5)})))
+        assert response.status_code == 400
+        assert (
+            "big.zip unpacks to" in response.content.decode() and "a decompression bomb?" in response.content.decode()
+        )
+        assert not ImportBatch.objects.exists() and not Article.objects.exists()
+
+    def test_an_archive_over_its_size_limit_is_refused(self, admin_client, settings):
+        settings.IMPORT_MAX_ARCHIVE_BYTES = 100
+        response = upload(admin_client, ("big.zip", make_zip({"a.txt": seed(1), "b.txt": seed(2)})))
+        assert response.status_code == 400
+        assert "big.zip is too large" in response.content.decode()
+
+    def test_a_file_named_zip_that_is_not_one_is_refused(self, admin_client):
+        response = upload(admin_client, ("fake.zip", b"PK\x03\x04 not really"))
+        assert response.status_code == 400
+        assert "fake.zip is not a zip archive, or a damaged one." in response.content.decode()
+
+    def test_too_many_files_are_refused(self, admin_client, settings):
+        settings.IMPORT_MAX_FILES = 3
+        response = upload(admin_client, ("many.zip", make_zip({f"{i}.txt": seed(i) for i in range(5)})))
+        assert response.status_code == 400
+        assert "Too many files: the limit is 3 in one upload." in response.content.decode()
+
+
+class TestResults:
+    @pytest.fixture
+    def batch(self, admin_client):
+        upload(admin_client, ("good.txt", seed(1)), ("empty.txt", b""), ("nodate.txt", b"Szia."))
+        return ImportBatch.objects.get()
+
+    def test_errors_only(self, admin_client, batch):
+        response = admin_client.get(batch.get_absolute_url(), {"show": "errors"}, headers={"HX-Request": "true"})
+        html = response.content.decode()
+        assert html.strip().startswith('<div id="results">')
+        assert "empty.txt" in html and "nodate.txt" in html and "good.txt" not in html
+
+    def test_the_report_downloads_as_csv(self, admin_client, batch):
+        response = admin_client.get(reverse("imports:report", args=[batch.pk]))
+        assert response["Content-Disposition"] == f'attachment; filename="import-{batch.pk}.csv"'
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+        article = Article.objects.get()
+        assert rows == [
+            ["file", "status", "article_id", "article_url", "date", "precision", "error"],
+            [
+                "good.txt",
+                "imported",
+                str(article.pk),
+                f"http://testserver/articles/{article.pk}/",
+                "2025-06-02",
+                "day",
+                "",
+            ],
+            ["empty.txt", "error", "", "", "", "", "empty file"],
+            [
+                "nodate.txt",
+                "error",
+                "",
+                "",
+                "",
+                "",
+                "no date: the file must start with 'date YYYY-MM-DD', 'date YYYY-MM' or 'date YYYY'",
+            ],
+        ]
+
+    def test_the_history_lists_every_import_with_its_counts(self, admin_client, batch):
+        html = admin_client.get(IMPORT).content.decode()
+        assert batch.get_absolute_url() in html
+        assert "adel" in html and "good.txt, empty.txt, nodate.txt" in html
+        assert re.findall(r'<td class="num">(\d+)</td>', html) == ["3", "1", "0", "2"]  # files, imported, dup., errors
+
+    def test_progress_asks_the_page_to_reload_once_the_batch_is_over(self, admin_client, batch):
+        response = admin_client.get(reverse("imports:progress", args=[batch.pk]), headers={"HX-Request": "true"})
+        assert response["HX-Refresh"] == "true"
+
+    def test_progress_while_running(self, admin_client, admin):
+        from imports.running import create_batch
+        from imports.uploads import Entry
+
+        batch = create_batch(
+            [Entry("a.txt", seed(1)), Entry("b.txt", seed(2))], user=admin, uploads="x", in_background=True
+        )
+        html = admin_client.get(reverse("imports:progress", args=[batch.pk])).content.decode()
+        assert '<progress max="2" value="0"' in html and 'hx-trigger="every 500ms"' in html
+
+    def test_resume_imports_the_files_still_waiting(self, admin_client, admin):
+        from imports.running import create_batch
+        from imports.uploads import Entry
+
+        batch = create_batch([Entry("a.txt", seed(1))], user=admin, uploads="x", in_background=True)
+        assert "still wait" not in admin_client.get(batch.get_absolute_url()).content.decode()  # queued, not stuck
+        ImportBatch.objects.filter(pk=batch.pk).update(status="failed", finished_at="2026-01-01T00:00Z")
+        assert "1 file still waits" in admin_client.get(batch.get_absolute_url()).content.decode()
+        admin_client.post(reverse("imports:resume", args=[batch.pk]))
+        batch.refresh_from_db()
+        assert batch.status == "done" and batch.files.get().status == FileStatus.IMPORTED
+
+
+class TestPermissions:
+    URLS = [
+        ("get", lambda b: IMPORT),
+        ("post", lambda b: IMPORT),
+        ("get", lambda b: reverse("imports:batch", args=[b.pk])),
+        ("get", lambda b: reverse("imports:progress", args=[b.pk])),
+        ("post", lambda b: reverse("imports:resume", args=[b.pk])),
+        ("get", lambda b: reverse("imports:report", args=[b.pk])),
+    ]
+
+    @pytest.fixture
+    def batch(self, admin):
+        return ImportBatch.objects.create(created_by=admin, uploads="x")
+
+    @pytest.mark.parametrize(("method", "url"), URLS)
+    def test_editors_are_refused(self, client_for, editor, batch, method, url):
+        assert getattr(client_for(editor), method)(url(batch)).status_code == 403
+
+    @pytest.mark.parametrize(("method", "url"), URLS)
+    def test_anonymous_visitors_are_sent_to_log_in(self, client, batch, method, url):
+        response = getattr(client, method)(url(batch))
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+    def test_editors_do_not_see_the_import_link(self, client_for, editor, admin):
+        assert "Import</a>" not in client_for(editor).get("/articles/").content.decode()
+        assert "Import</a>" in client_for(admin).get("/articles/").content.decode()
