@@ -5,13 +5,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format lock bench check-deploy
+.PHONY: run test lint format lock bench
 
 run: $(VENV)/.installed-run
 	@# DEBUG=1 unless the caller says otherwise; DATABASE_URL unset means the embedded PostgreSQL.
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py import_seeds seeds/
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py ensure_local_admin --url http://$(HOST):$(PORT)/accounts/login/
+	@# A background worker for large imports beside the server; Ctrl-C stops both.
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev

@@ -1,0 +1,59 @@
+"""An admin imports a zip through the page and watches it run in a real worker."""
+
+import re
+import signal
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from imports.models import ImportBatch
+from tests.test_import_worker import start_worker
+from tests.zips import make_zip
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_admin_uploads_a_zip_and_watches_it_to_the_end(admin, log_in, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.IMPORT_INLINE_MAX_FILES = 10  # so that this upload goes to the worker
+    good = {f"cikkek/{i:04d}.txt": f"date 2025-06 Cikk {i}: Kim Dzsongun Phenjanban.".encode() for i in range(400)}
+    bad = {
+        "cikkek/ures.txt": b"",
+        "cikkek/datum-nelkul.txt": b"Kim Dzsongun Phenjanban.",
+        "cikkek/lehetetlen.txt": b"date 2025-02-30 Cikk.",
+        "../kiszokik.txt": b"date 2025-06 Cikk.",
+        "kep.jpg": b"\xff\xd8\xff",
+    }
+    archive = make_zip(good | bad)
+
+    worker = start_worker()
+    try:
+        page = log_in(admin)
+        page.goto("/import/")
+        page.set_input_files(
+            "#id_files", files=[{"name": "mixed.zip", "mimeType": "application/zip", "buffer": archive}]
+        )
+        page.get_by_role("button", name="Import", exact=True).click()
+
+        expect(page).to_have_url(re.compile(r"/import/\d+/$"))
+        batch = ImportBatch.objects.get()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Import #{batch.pk}")
+        bar = page.locator("progress")
+        expect(bar).to_have_attribute("max", "405")
+        expect(page.locator(".status-line .status")).to_have_text("Done", timeout=30_000)
+        expect(bar).to_have_attribute("value", "405")
+        expect(page.locator(".status-line .counts")).to_contain_text("400 imported · 0 duplicates · 5 errors")
+
+        page.get_by_role("link", name="Errors only").click()
+        rows = page.locator("table.results tbody tr")
+        expect(rows).to_have_count(5)
+        expect(page.locator("tr", has_text="mixed.zip/cikkek/ures.txt")).to_contain_text("empty file")
+        expect(page.locator("tr", has_text="lehetetlen.txt")).to_contain_text("February 2025 has 28 days")
+        expect(page.locator("tr", has_text="kiszokik.txt")).to_contain_text("unsafe path")
+        expect(page.locator("tr", has_text="kep.jpg")).to_contain_text("not a .txt seed file: skipped")
+        expect(page).to_have_url(f"/import/{batch.pk}/?show=errors")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert Article.objects.count() == 400
