@@ -156,3 +156,16 @@ def gunicorn(db: dict, *, workers: int = 2):
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@contextlib.contextmanager
+def worker(db: dict):
+    """One `manage.py db_worker`, as `make run` starts it, on the scratch database."""
+    env = {**os.environ, "DATABASE_URL": database_url(db), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
+           "LOG_LEVEL": "WARNING"}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)

@@ -19,6 +19,7 @@ from imports.uploads import Entry
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000  # waiting files read into memory at once
+PROGRESS_STEP = 250  # files stored and reported per transaction: how often the progress bar moves
 
 RECORD_OUTCOMES = """
 UPDATE imports_importedfile AS file
@@ -65,7 +66,9 @@ def run_batch(batch_id: int) -> None:
                 .values_list("pk", "name", "content")[:CHUNK]
             ):
                 sources = [SeedSource(name, load=lambda c=content: bytes(c), key=pk) for pk, name, content in waiting]
-                import_seed_files(sources, imported_by=batch.created_by, on_stored=_record_outcomes)
+                import_seed_files(
+                    sources, imported_by=batch.created_by, on_stored=_record_outcomes, batch_size=PROGRESS_STEP
+                )
         except Exception as error:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=BatchStatus.FAILED, finished_at=timezone.now(), failure=f"{type(error).__name__}: {error}"
