@@ -88,8 +88,8 @@ def main() -> None:
                 time.sleep(0.5)
             total = time.perf_counter() - started
 
-    print(f"zip: {args.files:,} files, {len(archive) / 1024 / 1024:.1f} MB; status {batch.status}, "
-          f"{progress['imported']:,} imported, {progress['duplicate']} duplicates, {progress['error']} errors")  # fmt: skip
+    outcome = f"{progress['imported']:,} imported, {progress['duplicate']} duplicates, {progress['error']} errors"
+    print(f"zip: {args.files:,} files, {len(archive) / 1024 / 1024:.1f} MB; status {batch.status}, {outcome}")
     print(f"upload answered in {uploaded:.2f} s; all files done {total:.2f} s after the upload began")
     print("progress: " + ", ".join(f"{t:.1f}s {d:,}" for t, d in timeline))
 
