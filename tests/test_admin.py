@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from articles.models import Annotation
+from imports.running import create_batch, run_batch
+from imports.uploads import Entry
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +21,8 @@ def test_every_admin_page_renders(superuser_client, editor):
     article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
     kim = make_entity("Kim Dzsongun", aliases=["Kim Jong Un"])
     annotation = make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor, entity=kim)
+    batch = create_batch([Entry("a.txt", b"date 2025 Szia.")], user=editor, uploads="a.txt", in_background=False)
+    run_batch(batch.pk)
     for url in [
         "/admin/articles/article/",
         "/admin/articles/article/?q=Kim&status__exact=new",
@@ -27,6 +31,10 @@ def test_every_admin_page_renders(superuser_client, editor):
         f"/admin/articles/entity/{kim.pk}/change/",
         "/admin/articles/annotation/?kind__exact=entity",
         f"/admin/articles/annotation/{annotation.pk}/change/",
+        "/admin/imports/importbatch/",
+        f"/admin/imports/importbatch/{batch.pk}/change/",
+        "/admin/imports/importedfile/?status__exact=imported",
+        f"/admin/imports/importedfile/{batch.files.get().pk}/change/",
     ]:
         response = superuser_client.get(url)
         assert response.status_code == 200, url
