@@ -180,6 +180,7 @@ class TestResults:
         html = response.content.decode()
         assert html.strip().startswith('<div id="results">')
         assert "empty.txt" in html and "nodate.txt" in html and "good.txt" not in html
+        assert '<a href="?show=errors" aria-current="true"' in html  # the filter shows which is on
 
     def test_the_report_downloads_as_csv(self, admin_client, batch):
         response = admin_client.get(reverse("imports:report", args=[batch.pk]))
