@@ -330,12 +330,13 @@ class Annotation(models.Model):
 
     def changeable_by(self, user) -> bool:
         """Editors change their own annotations; moderators (Admins) anyone's."""
-        return user.has_perm("articles.change_annotation") and (
-            self.author_id == user.pk or user.has_perm("articles.moderate_annotation")
-        )
+        return self._allowed(user, "articles.change_annotation")
 
     def deletable_by(self, user) -> bool:
-        return user.has_perm("articles.delete_annotation") and (
+        return self._allowed(user, "articles.delete_annotation")
+
+    def _allowed(self, user, permission: str) -> bool:
+        return user.has_perm(permission) and (
             self.author_id == user.pk or user.has_perm("articles.moderate_annotation")
         )
 
