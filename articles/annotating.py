@@ -27,6 +27,22 @@ ATTRIBUTION = re.compile(
 )
 
 
+# Hungarian spellings of sounds that English-based transliterations write otherwise (DOMAIN.md).
+TRANSLITERATION = {"dzs": "j", "cs": "ch", "zs": "zh", "sz": "s", "gy": "g", "ty": "t", "ny": "n"}
+TRANSLITERATION_PATTERN = re.compile("|".join(sorted(TRANSLITERATION, key=len, reverse=True)))
+
+
+def transliteration_key(name: str) -> str:
+    """One key for the spellings of a name: 'Kim Dzsongun' and 'Kim Jong Un' are both 'kimjongun'.
+
+    Accents dropped, letters only, then the Hungarian digraphs replaced, read left to right.
+    """
+    letters = "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if unicodedata.category(c).startswith("L")
+    )
+    return TRANSLITERATION_PATTERN.sub(lambda match: TRANSLITERATION[match[0]], letters)
+
+
 def is_word_character(character: str) -> bool:
     return unicodedata.category(character)[0] in "LNM"  # letters, numbers, combining marks
 

@@ -10,6 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Lower, Now
 from django.urls import reverse
 
+from articles.annotating import transliteration_key
 from articles.search import ArrayToString, CapitalisedWords, Unaccent
 
 MONTH_NAMES = [
@@ -147,9 +148,10 @@ class EntityQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Entities whose name or an alias matches ``text``, best first.
 
-        An exact name or alias comes first; then word trigram similarity over unaccented names
-        and aliases, which also finds a name written with a Hungarian case suffix
-        ('Sojgunak' finds 'Szergej Sojgu').
+        An exact name or alias comes first, or the same name in another transliteration ('Kim
+        Jong Un' finds 'Kim Dzsongun'); then word trigram similarity over unaccented names and
+        aliases, which also finds a name written with a Hungarian case suffix ('Sojgunak' finds
+        'Szergej Sojgu').
         """
         text = " ".join(text.split())
         names = Unaccent(
@@ -164,7 +166,9 @@ class EntityQuerySet(models.QuerySet):
         return (
             self.alias(alias_match=alias_match)
             .annotate(
-                exact=Q(name__iexact=text) | Q(alias_match=True),
+                exact=Q(name__iexact=text)
+                | Q(alias_match=True)
+                | Q(spelling_keys__contains=[transliteration_key(text)]),
                 similarity=TrigramWordSimilarity(query, names),
             )
             .filter(Q(exact=True) | Q(similarity__gte=0.4))
@@ -184,6 +188,12 @@ class Entity(models.Model):
     external_id = models.CharField(
         max_length=100, blank=True, help_text="An identifier elsewhere, e.g. a Wikidata QID such as Q56226."
     )
+    spelling_keys = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        editable=False,
+        help_text="Transliteration keys of the name and aliases, kept by save().",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,8 +203,9 @@ class Entity(models.Model):
         ordering = ["name"]
         verbose_name_plural = "entities"
         indexes = [
-            # Finding an entity by any of its spellings.
+            # Finding an entity by any of its spellings, as written or transliterated.
             GinIndex(fields=["aliases"], name="entity_aliases_gin"),
+            GinIndex(fields=["spelling_keys"], name="entity_spelling_keys_gin"),
         ]
         constraints = [
             choices_constraint("kind", EntityKind, "entity_kind_valid"),
@@ -207,6 +218,12 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        self.spelling_keys = sorted({transliteration_key(n) for n in [self.name, *self.aliases]} - {""})
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "spelling_keys"}
+        super().save(*args, **kwargs)
 
     def add_alias(self, spelling: str) -> None:
         """Remember another spelling of the name (not saved here)."""
