@@ -121,11 +121,16 @@ def batch_report(request, pk: int):
         yield writer.writerow(["file", "status", "article_id", "article_url", "date", "precision", "error"])
         for name, status, article_id, date, precision, error in rows:
             url = f"{base}{article_id}/" if article_id else ""
-            yield writer.writerow([name, status, article_id or "", url, date, precision, error])
+            yield writer.writerow([inert(name), status, article_id or "", url, date, precision, inert(error)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}.csv"'
     return response
+
+
+def inert(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (file names come from uploads)."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 class Echo:

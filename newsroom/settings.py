@@ -137,7 +137,7 @@ MB = 1024 * 1024
 SEED_MAX_FILE_BYTES = env_int("SEED_MAX_FILE_BYTES", 10 * MB)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 200 * MB)  # one request, all files together
 IMPORT_MAX_ARCHIVE_BYTES = env_int("IMPORT_MAX_ARCHIVE_BYTES", 100 * MB)  # one .zip as uploaded
-IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 500 * MB)  # one .zip unpacked
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 256 * MB)  # one .zip unpacked, held in memory
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)  # for entries over 1 MB unpacked
 IMPORT_MAX_FILES = env_int("IMPORT_MAX_FILES", 50_000)  # files in one upload, archives' entries included
 # Larger uploads are imported in the background, so the request returns at once.

@@ -210,6 +210,11 @@ class TestResults:
             ],
         ]
 
+    def test_the_report_does_not_let_a_file_name_become_a_formula(self, admin_client):
+        upload(admin_client, ("=HYPERLINK(1).txt", b""))
+        response = admin_client.get(reverse("imports:report", args=[ImportBatch.objects.get().pk]))
+        assert "'=HYPERLINK(1).txt,error" in b"".join(response.streaming_content).decode()
+
     def test_the_history_lists_every_import_with_its_counts(self, admin_client, batch):
         html = admin_client.get(IMPORT).content.decode()
         assert batch.get_absolute_url() in html
