@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,6 +30,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from articles.models import Annotation, Article, Entity  # noqa: E402
+from newsroom.database import database_url  # noqa: E402
 
 # About 4 KB of Hungarian news prose in five paragraphs.
 SENTENCES = [
@@ -99,13 +99,6 @@ def scratch_database():
     finally:
         connection.close()
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-
-
-def database_url(db: dict) -> str:
-    user = quote(db["USER"], safe="")
-    if db["HOST"].startswith("/"):
-        return f"postgresql://{user}@/{db['NAME']}?host={quote(db['HOST'])}"
-    return f"postgresql://{user}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def editor() -> User:

@@ -4,7 +4,7 @@ This module is the one place that reads DATABASE_URL.
 """
 
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,6 +36,24 @@ def parse_database_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "OPTIONS": options,
     }
+
+
+def database_url(settings: dict) -> str:
+    """The DATABASE_URL for a DATABASES entry: the inverse of parse_database_url().
+
+    For handing the database a process uses (the test database, a benchmark's) to another.
+    """
+    credentials = quote(settings["USER"], safe="")
+    if settings["PASSWORD"]:
+        credentials += ":" + quote(settings["PASSWORD"], safe="")
+    options = dict(settings.get("OPTIONS") or {})
+    host = settings["HOST"]
+    if host.startswith("/"):  # a Unix socket directory goes in the query, as libpq writes it
+        options["host"] = host
+        host = ""
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    query = "&".join(f"{quote(str(key))}={quote(str(value), safe='/')}" for key, value in options.items())
+    return f"postgresql://{credentials}@{host}{port}/{quote(settings['NAME'])}" + (f"?{query}" if query else "")
 
 
 def database_settings(database_url: str, embedded_dir: Path) -> dict:

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from articles.management.commands import ensure_local_admin
-from newsroom.database import parse_database_url
+from newsroom.database import database_url, parse_database_url
 from newsroom.env import env_bool
 from tests.processes import current_database_url
 
@@ -30,6 +30,18 @@ class TestDatabaseUrl:
     def test_a_unix_socket_directory_comes_as_the_host_option(self):
         config = parse_database_url("postgresql://postgres@/newsroom?host=/run/postgresql")
         assert (config["HOST"], config["PORT"], config["OPTIONS"]) == ("/run/postgresql", "", {})
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "postgresql://news:p%40ss@db.internal:6543/newsroom?sslmode=require",
+            "postgresql://postgres@/test_newsroom?host=/work/main/.pgdata",
+            "postgresql://postgres@127.0.0.1/newsroom",
+        ],
+    )
+    def test_a_url_made_from_settings_reads_back_the_same(self, url):
+        settings = parse_database_url(url)
+        assert parse_database_url(database_url(settings)) == settings
 
     @pytest.mark.parametrize(
         ("url", "message"),
