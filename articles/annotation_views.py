@@ -4,7 +4,6 @@ A create or delete answers with the paragraphs whose highlights changed, the ann
 list entry and the counts, as out-of-band swaps; never the whole page.
 """
 
-from collections import Counter
 from typing import NamedTuple
 
 from django.contrib.auth.decorators import permission_required
@@ -14,10 +13,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.annotating import suggest_attribution
 from articles.forms import AnnotationForm, NewAnnotationForm
 from articles.models import Annotation, Article, Entity
-from articles.rendering import annotation_item, paragraphs_around, render_body
+from articles.rendering import annotation_item, kinds_in, paragraphs_around, render_body
 
 DETAIL = "articles/article_detail.html"
 EDITOR = "articles/annotation_editor.html"
@@ -39,15 +37,12 @@ def annotation_create(request, article_pk: int):
     form = NewAnnotationForm(request.POST, article=article)
     if not form.is_valid():
         return HttpResponseBadRequest(_first_error(form), content_type="text/plain; charset=utf-8")
-    annotation = form.new_annotation(request.user)
+    annotation, entity_name = form.new_annotation(request.user)
     annotation.save()
     if not request.htmx:
         return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
-    suggested = _suggested_entity(annotation, article.body)
-    editor = _render_editor(request, AnnotationForm(instance=annotation), suggested_entity=suggested)
-    response = HttpResponse(editor + _changed_text(request, article, annotation, inserted=True), status=201)
-    response["HX-Trigger"] = "annotation-created"
-    return response
+    editor = _render_editor(request, AnnotationForm(instance=annotation), suggested_entity=entity_name)
+    return HttpResponse(editor + _changed_text(request, article, annotation, inserted=True), status=201)
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,15 +110,6 @@ def _annotation_for(request, pk: int, allowed) -> Annotation:
     return annotation
 
 
-def _suggested_entity(annotation: Annotation, body: str) -> str:
-    """What to look up first: the speaker named after a quote, the text itself for an entity mention."""
-    if annotation.kind == Annotation.Kind.ENTITY:
-        return annotation.exact
-    if annotation.kind == Annotation.Kind.QUOTE:
-        return suggest_attribution(body, annotation.end)[1]
-    return ""
-
-
 def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "") -> str:
     annotation = form.instance
     if suggested_entity and not form.is_bound and not annotation.entity_id:
@@ -154,8 +140,7 @@ def _changed_text(request, article: Article, annotation: Annotation, *, inserted
         following = next((span.pk for span in spans if _in_text_order(annotation, span)), None)
         place = f"beforebegin:#annotation-{following}" if following else "beforeend:#annotation-list"
         fragments.append(f'<ol hx-swap-oob="{place}">{annotation_item(annotation)}</ol>')
-    counts = dict.fromkeys(Annotation.Kind.values, 0) | Counter(span.kind for span in spans)
-    fragments.append(_render("annotation-summary", counts=counts, total=len(spans), oob="true"))
+    fragments.append(_render("annotation-summary", counts=kinds_in(spans), total=len(spans), oob="true"))
     return "".join(fragments)
 
 

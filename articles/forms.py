@@ -47,18 +47,23 @@ class NewAnnotationForm(forms.Form):
         data["start"], data["end"] = snapped
         return data
 
-    def new_annotation(self, author) -> Annotation:
-        """The annotation, anchored in the text, with what the text itself tells (not saved)."""
+    def new_annotation(self, author) -> tuple[Annotation, str]:
+        """The annotation, anchored in the text, with what the text itself tells (not saved).
+
+        Also returns the name to look up first as its entity: the speaker named after a quote,
+        the words themselves for an entity mention.
+        """
         data = self.cleaned_data
         annotation = Annotation(
             article=self.article, kind=data["kind"], start=data["start"], end=data["end"], author=author
         )
         annotation.anchor(self.article.body)
+        entity_name = annotation.exact if annotation.kind == Annotation.Kind.ENTITY else ""
         if annotation.kind == Annotation.Kind.QUOTE:
             direct = is_direct_quote(self.article.body, annotation.start, annotation.end)
             annotation.quote_type = Annotation.QuoteType.DIRECT if direct else Annotation.QuoteType.INDIRECT
-            annotation.cue_verb, _ = suggest_attribution(self.article.body, annotation.end)
-        return annotation
+            annotation.cue_verb, entity_name = suggest_attribution(self.article.body, annotation.end)
+        return annotation, entity_name
 
 
 class AnnotationForm(forms.ModelForm):

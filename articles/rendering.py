@@ -8,7 +8,7 @@ can map a selection back to the body.
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -158,7 +158,7 @@ def _segment(text: str, covering: Iterable[Annotation], first_segment_seen: set[
     )
 
 
-def kinds_in(annotations: Sequence[Annotation]) -> dict[str, int]:
+def kinds_in(annotations: Iterable[Annotation | ShownAnnotation]) -> dict[str, int]:
     """How many annotations of each kind, every kind listed."""
     counts = dict.fromkeys(Annotation.Kind.values, 0)
     for annotation in annotations:

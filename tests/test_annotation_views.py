@@ -54,7 +54,6 @@ class TestCreate:
         assert '<div id="annotation-summary" hx-swap-oob="true">' in html
         assert "Quotes <b>1</b>" in html
         assert "<html" not in html
-        assert response["HX-Trigger"] == "annotation-created"
 
     def test_offsets_are_code_points_after_an_emoji(self, client_for, editor, article):
         data = selection(article, "Dzsongun", kind="entity")
