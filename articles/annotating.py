@@ -43,6 +43,11 @@ def transliteration_key(name: str) -> str:
     return TRANSLITERATION_PATTERN.sub(lambda match: TRANSLITERATION[match[0]], letters)
 
 
+def spelling_keys(name: str, aliases: list[str]) -> list[str]:
+    """The transliteration keys of a name and its aliases, each once."""
+    return sorted({transliteration_key(spelling) for spelling in [name, *aliases]} - {""})
+
+
 def is_word_character(character: str) -> bool:
     return unicodedata.category(character)[0] in "LNM"  # letters, numbers, combining marks
 

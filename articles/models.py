@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Lower, Now
 from django.urls import reverse
 
-from articles.annotating import transliteration_key
+from articles.annotating import spelling_keys, transliteration_key
 from articles.search import ArrayToString, CapitalisedWords, Unaccent
 
 MONTH_NAMES = [
@@ -220,7 +220,7 @@ class Entity(models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     def save(self, *args, **kwargs):
-        self.spelling_keys = sorted({transliteration_key(n) for n in [self.name, *self.aliases]} - {""})
+        self.spelling_keys = spelling_keys(self.name, self.aliases)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "spelling_keys"}
         super().save(*args, **kwargs)

@@ -4,13 +4,13 @@ import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 from django.db import migrations, models
 
-from articles.annotating import transliteration_key
+from articles.annotating import spelling_keys
 
 
 def fill_spelling_keys(apps, schema_editor):
     Entity = apps.get_model("articles", "Entity")
     for entity in Entity.objects.all():
-        entity.spelling_keys = sorted({transliteration_key(n) for n in [entity.name, *entity.aliases]} - {""})
+        entity.spelling_keys = spelling_keys(entity.name, entity.aliases)
         entity.save(update_fields=["spelling_keys"])
 
 
