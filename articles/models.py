@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Lower, Now
 from django.urls import reverse
 
-from articles.annotating import spelling_keys, transliteration_key
+from articles import annotating
 from articles.search import ArrayToString, CapitalisedWords, Unaccent
 
 MONTH_NAMES = [
@@ -168,7 +168,7 @@ class EntityQuerySet(models.QuerySet):
             .annotate(
                 exact=Q(name__iexact=text)
                 | Q(alias_match=True)
-                | Q(spelling_keys__contains=[transliteration_key(text)]),
+                | Q(spelling_keys__contains=[annotating.transliteration_key(text)]),
                 similarity=TrigramWordSimilarity(query, names),
             )
             .filter(Q(exact=True) | Q(similarity__gte=0.4))
@@ -220,7 +220,7 @@ class Entity(models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     def save(self, *args, **kwargs):
-        self.spelling_keys = spelling_keys(self.name, self.aliases)
+        self.spelling_keys = annotating.spelling_keys(self.name, self.aliases)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "spelling_keys"}
         super().save(*args, **kwargs)
