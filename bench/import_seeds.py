@@ -11,7 +11,6 @@ second for the first import and for the re-import (all duplicates), then drops t
 """
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -36,24 +35,15 @@ def main() -> None:
 
 
 def run(corpus: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.db import connection
+    import served
 
     from articles.importing import import_seed_files, sources_from_paths
     from articles.models import Article
 
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with served.scratch_database() as db:
         sources = list(sources_from_paths([corpus]))
         size = sum(Path(source.name).stat().st_size for source in sources)
-        print(
-            f"corpus: {len(sources)} files, {size / 1024 / 1024:.1f} MB, database: {connection.settings_dict['NAME']}"
-        )
+        print(f"corpus: {len(sources)} files, {size / 1024 / 1024:.1f} MB, database: {db['NAME']}")
         for label in ("first import", "re-import"):
             started = time.perf_counter()
             report = import_seed_files(sources)
@@ -63,8 +53,6 @@ def run(corpus: Path) -> None:
                 f"{report.imported} imported, {report.duplicates} duplicates, {report.errors} errors)"
             )
         print(f"articles in the database: {Article.objects.count()}")
-    finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 
 if __name__ == "__main__":

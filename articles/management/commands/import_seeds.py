@@ -13,16 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="seed files and directories")
-        parser.add_argument("--json", action="store_true", help="print one JSON report instead of text")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON report instead of text")
         parser.add_argument("--user", help="username to record as the importer")
 
-    def handle(self, *args, paths, json: bool, user: str | None, **options):
+    def handle(self, *args, paths, as_json: bool, user: str | None, **options):
         imported_by = self._user(user)
         sources = list(sources_from_paths(paths))
-        progress = Progress(len(sources), self.stderr) if not json and sys.stderr.isatty() else None
+        progress = Progress(len(sources), self.stderr) if not as_json and sys.stderr.isatty() else None
 
         def on_result(result: FileResult) -> None:
-            if result.status == Outcome.ERROR and not json:
+            if result.status == Outcome.ERROR and not as_json:
                 if progress:
                     progress.clear()
                 self.stderr.write(f"{result.path}: {result.error}")
@@ -32,8 +32,8 @@ class Command(BaseCommand):
         report = import_seed_files(sources, imported_by=imported_by, on_result=on_result)
         if progress:
             progress.clear()
-        if json:
-            self.stdout.write(dumps(report.as_dict()))
+        if as_json:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
         else:
             self.stdout.write(
                 f"{len(report.files)} files: {report.imported} imported, "
@@ -49,10 +49,6 @@ class Command(BaseCommand):
             return get_user_model().objects.get_by_natural_key(username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"no user named {username!r}") from None
-
-
-def dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False)
 
 
 class Progress:
