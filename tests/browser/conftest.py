@@ -4,8 +4,8 @@ import os
 import shutil
 
 import pytest
-from django.conf import settings
-from django.test import Client
+
+from tests.browser.helpers import give_session
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls that tests make
 # between page actions are still ordinary synchronous code.
@@ -53,13 +53,10 @@ def page(browser, live_server):
 
 @pytest.fixture
 def log_in(page, live_server):
-    """Give the browser a logged-in session for ``user``, without going through the form."""
+    """The page, logged in as ``user``."""
 
     def log_in_as(user):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        give_session(page.context, user, live_server.url)
         return page
 
     return log_in_as

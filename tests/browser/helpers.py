@@ -1,4 +1,15 @@
-"""Selecting text in the page the way a person does: a mouse drag over the words."""
+"""Helpers for browser tests: a logged-in session, and selecting text the way a person does."""
+
+from django.conf import settings
+from django.test import Client
+
+
+def give_session(context, user, url: str) -> None:
+    """Log ``user`` in for the browser ``context``, without going through the form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
 
 
 def drag_select(page, text: str, *, occurrence: int = 0, end_text: str | None = None) -> None:

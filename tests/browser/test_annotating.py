@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Annotation, Entity
-from tests.browser.helpers import drag_select
+from tests.browser.helpers import drag_select, give_session
 from tests.factories import make_annotation, make_article, span_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -187,16 +187,11 @@ def test_a_refused_request_shows_its_message(editor, log_in):
     assert not Annotation.objects.exists()
 
 
-def test_the_page_is_readable_without_javascript(browser, live_server, editor, log_in):
+def test_the_page_is_readable_without_javascript(browser, live_server, editor):
     article = make_article(SAMPLE_PARAGRAPH)
     make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor)
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    from django.test import Client
-
-    client = Client()
-    client.force_login(editor)
-    cookie = client.cookies["sessionid"]
-    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    give_session(context, editor, live_server.url)
     page = context.new_page()
     page.goto(f"/articles/{article.pk}/")
     expect(page.locator("article p")).to_contain_text("mondta Kim Dzsongun akkor.")
