@@ -1,32 +1,39 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from articles.forms import ArticleForm, ArticleSearchForm
+from annotations.rendering import annotation_items, kinds_in, render_body, revision, shown_annotations
+from articles import services
+from articles.forms import ArticleForm, ArticleListForm
 from articles.models import Article
-from articles.rendering import annotation_item, kinds_in, render_body, shown_annotations
+from newsroom.http import bad_parameters, wants_fragment
 
 ARTICLES_PER_PAGE = 50
+DETAIL = "articles/article_detail.html"
 
 
+@require_GET
+@vary_on_headers("HX-Request")
 def article_list(request):
-    form = ArticleSearchForm(request.GET)
+    form = ArticleListForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
     articles = Article.objects.with_annotation_counts().defer("body", "search_vector").order_by("-published_on", "-id")
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            articles = articles.search(form.cleaned_data["q"])
-        if form.cleaned_data["status"]:
-            articles = articles.filter(status=form.cleaned_data["status"])
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    template = "articles/article_list.html#article-table" if request.htmx else "articles/article_list.html"
+    if query := form.cleaned_data["q"]:
+        articles = articles.search(query)
+    if status := form.cleaned_data["status"]:
+        articles = articles.filter(status=status)
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(form.cleaned_data["page"])
+    template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
     return render(request, template, {"form": form, "page": page})
 
 
+@require_GET
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
-    return render(request, "articles/article_detail.html", _detail_context(article))
+    return render(request, DETAIL, _detail_context(article))
 
 
 @require_POST
@@ -34,31 +41,27 @@ def article_detail(request, pk: int):
 def article_edit(request, pk: int):
     """Title and editorial status: the parts of an article an editor may change."""
     article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
-    form = ArticleForm(request.POST, instance=article)
+    form = ArticleForm(request.POST)
     if form.is_valid():
-        form.save()
+        services.update_article(article, by=request.user, **form.cleaned_data)
         if not request.htmx:
             return redirect(article)
-    else:
-        article.refresh_from_db(fields=["title", "status"])  # show what is stored, beside the errors
-    if not form.is_valid() and not request.htmx:
-        return render(request, "articles/article_detail.html", _detail_context(article, form), status=400)
-    return render(
-        request,
-        "articles/article_detail.html#article-header",
-        {"article": article, "form": form},
-        status=200 if form.is_valid() else 400,
-    )
+        return render(request, f"{DETAIL}#article-header", {"article": article, "form": ArticleForm(initial=form.data)})
+    # What is stored stays on show, beside the errors.
+    if request.htmx:
+        return render(request, f"{DETAIL}#article-header", {"article": article, "form": form}, status=422)
+    return render(request, DETAIL, _detail_context(article, form), status=422)
 
 
 def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
     annotations = shown_annotations(article.annotations.all())
     return {
         "article": article,
-        "form": form or ArticleForm(instance=article),
+        "form": form or ArticleForm(initial={"title": article.title, "status": article.status}),
         "paragraphs": render_body(article.body, annotations),
         "annotations": annotations,
-        "annotation_items": mark_safe("".join(annotation_item(annotation) for annotation in annotations)),
+        "annotation_items": annotation_items(annotations),
         "counts": kinds_in(annotations),
         "total": len(annotations),
+        "revision": revision((annotation.pk, annotation.updated_at) for annotation in annotations),
     }

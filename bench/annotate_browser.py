@@ -16,7 +16,7 @@ import time
 import served
 from playwright.sync_api import sync_playwright
 
-from articles.importing import SeedSource, import_seed_files
+from imports.importing import SeedSource, import_seed_files
 
 SAMPLE = served.ROOT / "seeds" / "000_a45e6700e34eec7b.txt"
 

@@ -37,8 +37,8 @@ def main() -> None:
 def run(corpus: Path) -> None:
     import served
 
-    from articles.importing import import_seed_files, sources_from_paths
     from articles.models import Article
+    from imports.importing import import_seed_files, sources_from_paths
 
     with served.scratch_database() as db:
         sources = list(sources_from_paths([corpus]))

@@ -29,7 +29,9 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from articles.models import Annotation, Article, Entity  # noqa: E402
+from annotations.models import Annotation  # noqa: E402
+from articles.models import Article  # noqa: E402
+from entities.models import Entity  # noqa: E402
 from newsroom.database import database_url  # noqa: E402
 
 # About 4 KB of Hungarian news prose in five paragraphs.

@@ -4,7 +4,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, choices_constraint
+from articles.models import Article
+from newsroom.postgres import choices_constraint
 
 
 class FileStatus(models.TextChoices):
@@ -92,7 +93,6 @@ class ImportedFile(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["batch", "position"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "position"], name="imported_file_position_unique"),
             choices_constraint("status", FileStatus, "imported_file_status_valid"),

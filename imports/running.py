@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.importing import FileResult, SeedSource, import_seed_files
+from imports.importing import FileResult, SeedSource, import_seed_files
 from imports.models import BatchStatus, FileStatus, ImportBatch, ImportedFile
 from imports.uploads import Entry
 
@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 CHUNK = 2000  # waiting files read into memory at once
 PROGRESS_STEP = 250  # files stored and reported per transaction: how often the progress bar moves
 
-RECORD_OUTCOMES = """
-UPDATE imports_importedfile AS file
+RECORD_OUTCOMES = f"""
+UPDATE {ImportedFile._meta.db_table} AS file
    SET status = outcome.status, article_id = outcome.article_id, date = outcome.date,
        precision = outcome.precision, error = outcome.error, content = NULL
   FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[])

@@ -16,10 +16,9 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from articles.seedfile import size_text
+from imports.seedfile import SEED_SUFFIX, size_text
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".7z", ".rar", ".jar")
-SEED_SUFFIX = ".txt"
 # Entries this small cannot be a meaningful bomb, however well they compress (say, repeated text).
 RATIO_CHECKED_FROM = 1024 * 1024
 

@@ -6,13 +6,16 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from articles.seedfile import size_text
+from imports.forms import BatchPageForm
 from imports.models import FileStatus, ImportBatch
 from imports.running import create_batch, run_batch
+from imports.seedfile import size_text
 from imports.tasks import import_batch
 from imports.uploads import UploadRefused, read_uploads
+from newsroom.http import bad_parameters, wants_fragment
 
 can_import = permission_required("articles.import_articles", raise_exception=True)
 ROWS_PER_PAGE = 200
@@ -71,15 +74,19 @@ def _upload(request):
 
 @require_GET
 @can_import
+@vary_on_headers("HX-Request")
 def batch_page(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
-    only_errors = request.GET.get("show") == "errors"
+    form = BatchPageForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    only_errors = form.cleaned_data["show"] == BatchPageForm.ERRORS
     files = batch.files.select_related("article").defer("content", "article__body", "article__search_vector")
     if only_errors:
         files = files.filter(status=FileStatus.ERROR)
-    page = Paginator(files.order_by("position"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(files.order_by("position"), ROWS_PER_PAGE).get_page(form.cleaned_data["page"])
     context = {"batch": batch, "progress": batch.progress(), "page": page, "only_errors": only_errors}
-    template = "imports/batch.html#results" if request.htmx else "imports/batch.html"
+    template = "imports/batch.html#results" if wants_fragment(request) else "imports/batch.html"
     return render(request, template, context)
 
 

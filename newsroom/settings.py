@@ -34,7 +34,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "articles",
+    "entities",
+    "annotations",
     "imports",
+    # Last: its roles are synced after every other app's permissions exist (accounts/roles.py).
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -44,7 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "newsroom.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

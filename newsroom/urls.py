@@ -4,8 +4,12 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:list"), name="home"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("articles/", include("articles.urls")),
+    path("entities/", include("entities.urls")),
+    path("", include("annotations.urls")),
     path("import/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "newsroom.views.permission_denied"

@@ -4,7 +4,9 @@ import datetime
 import hashlib
 import itertools
 
-from articles.models import Annotation, Article, DatePrecision, Entity
+from annotations.models import Annotation
+from articles.models import Article, DatePrecision
+from entities.models import Entity
 
 _serial = itertools.count(1)
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from articles.models import Annotation
+from annotations.models import Annotation
 from imports.running import create_batch, run_batch
 from imports.uploads import Entry
 from tests.factories import make_annotation, make_article, make_entity, span_of
@@ -27,10 +27,10 @@ def test_every_admin_page_renders(superuser_client, editor):
         "/admin/articles/article/",
         "/admin/articles/article/?q=Kim&status__exact=new",
         f"/admin/articles/article/{article.pk}/change/",
-        "/admin/articles/entity/?q=Kim+Jong+Un",
-        f"/admin/articles/entity/{kim.pk}/change/",
-        "/admin/articles/annotation/?kind__exact=entity",
-        f"/admin/articles/annotation/{annotation.pk}/change/",
+        "/admin/entities/entity/?q=Kim+Jong+Un",
+        f"/admin/entities/entity/{kim.pk}/change/",
+        "/admin/annotations/annotation/?kind__exact=entity",
+        f"/admin/annotations/annotation/{annotation.pk}/change/",
         "/admin/imports/importbatch/",
         f"/admin/imports/importbatch/{batch.pk}/change/",
         "/admin/imports/importedfile/?status__exact=imported",
@@ -43,7 +43,7 @@ def test_every_admin_page_renders(superuser_client, editor):
 def test_an_entity_is_found_by_an_alias(superuser_client):
     make_entity("Kim Dzsongun", aliases=["Kim Jong Un"])
     make_entity("Szergej Sojgu")
-    response = superuser_client.get("/admin/articles/entity/", {"q": "Kim Jong Un"})
+    response = superuser_client.get("/admin/entities/entity/", {"q": "Kim Jong Un"})
     assert [e.name for e in response.context["cl"].result_list] == ["Kim Dzsongun"]
 
 

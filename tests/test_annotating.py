@@ -2,8 +2,9 @@
 
 import pytest
 
-from articles.annotating import is_direct_quote, snap_to_words, suggest_attribution, transliteration_key
-from articles.models import Entity
+from annotations.anchoring import is_direct_quote, snap_to_words, suggest_attribution
+from entities.models import Entity
+from entities.spelling import transliteration_key
 from tests.factories import make_entity
 
 SAMPLE_QUOTE = (

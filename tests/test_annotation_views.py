@@ -4,7 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Annotation, Entity
+from annotations.models import Annotation
+from annotations.rendering import revision
+from entities.models import Entity
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +25,17 @@ def article():
 
 
 def create_url(article) -> str:
-    return reverse("articles:annotation-create", args=[article.pk])
+    return reverse("annotations:create", args=[article.pk])
+
+
+def shown_revision(article) -> dict:
+    """What the article page sends along with a change: the revision of the annotations it shows."""
+    return {"revision": revision(article.annotations.values_list("pk", "updated_at"))}
 
 
 def selection(article, text: str, kind: str = "quote", occurrence: int = 0) -> dict:
     start, end = span_of(article, text, occurrence)
-    return {"kind": kind, "start": start, "end": end, "exact": text}
+    return {"kind": kind, "start": start, "end": end, "exact": text, **shown_revision(article)}
 
 
 class TestCreate:
@@ -71,6 +78,7 @@ class TestCreate:
         start, _ = span_of(article, "Phenjanba")
         _, end = span_of(article, "Észak-Korea")
         data = {"kind": "claim", "start": start, "end": end, "exact": article.body[start:end]}
+        data |= shown_revision(article)
         html = client_for(editor).post(create_url(article), data, headers=HTMX).content.decode()
         assert html.count("<p id=") == 2
         assert Annotation.objects.get().verdict == "unverified"
@@ -91,7 +99,7 @@ class TestCreate:
         assert not Annotation.objects.exists()
 
     def test_anonymous_visitors_are_sent_to_log_in(self, client, article):
-        response = client.post(create_url(article), selection(article, "Phenjanba"), headers=HTMX)
+        response = client.post(create_url(article), selection(article, "Phenjanba"))
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
         assert not Annotation.objects.exists()
 
@@ -115,21 +123,22 @@ class TestCreate:
             ({"start": -1}, "start: Ensure this value is greater than or equal to 0."),
             ({"start": "x"}, "start: Enter a whole number."),
             ({"kind": "gossip"}, "kind: Select a valid choice."),
+            ({"exact": "Dzsong\x00n"}, "exact: Null characters are not allowed."),
         ],
     )
     def test_a_malformed_request_is_refused_with_a_message(self, client_for, editor, article, change, message):
         data = selection(article, "Dzsongun", kind="entity") | change
         response = client_for(editor).post(create_url(article), data, headers=HTMX)
-        assert response.status_code == 400
-        assert response["Content-Type"] == "text/plain; charset=utf-8"
-        assert message in response.content.decode()
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert html.startswith('<p class="error" data-error>') and message in html
         assert not Annotation.objects.exists()
 
     def test_punctuation_alone_is_refused(self, client_for, editor, article):
         start, end = span_of(article, " – ")
         data = {"kind": "quote", "start": start, "end": end, "exact": " – "}
         response = client_for(editor).post(create_url(article), data, headers=HTMX)
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert "spaces and punctuation alone cannot be annotated" in response.content.decode()
 
     def test_an_unknown_article_is_404(self, client_for, editor):
@@ -144,11 +153,11 @@ def quote(article, editor):
 
 
 def edit_url(annotation) -> str:
-    return reverse("articles:annotation-edit", args=[annotation.pk])
+    return reverse("annotations:edit", args=[annotation.pk])
 
 
 def delete_url(annotation) -> str:
-    return reverse("articles:annotation-delete", args=[annotation.pk])
+    return reverse("annotations:delete", args=[annotation.pk])
 
 
 class TestEdit:
@@ -241,12 +250,12 @@ class TestEdit:
         assert client.post(edit_url(quote), {"note": "x"}).status_code == 302
 
     def test_an_unknown_annotation_is_404(self, client_for, editor):
-        assert client_for(editor).get("/articles/annotations/999999/", headers=HTMX).status_code == 404
+        assert client_for(editor).get("/annotations/999999/", headers=HTMX).status_code == 404
 
 
 class TestDelete:
     def test_the_author_deletes_it_and_gets_the_changed_fragments(self, client_for, editor, quote, article):
-        response = client_for(editor).post(delete_url(quote), headers=HTMX)
+        response = client_for(editor).post(delete_url(quote), shown_revision(article), headers=HTMX)
         assert response.status_code == 200
         assert not Annotation.objects.exists()
         html = response.content.decode()
@@ -271,47 +280,82 @@ class TestDelete:
         assert Annotation.objects.exists()
 
 
-class TestEntitySuggestions:
-    URL = reverse("articles:entity-suggestions")
+class TestEntityLookup:
+    URL = reverse("entities:lookup")
+    SPEAKER = {"create": ["person", "organisation"]}  # what the editor of a quote asks for
 
     def test_it_lists_matches_then_offers_to_create(self, client_for, editor):
         make_entity("Szergej Sojgu")
-        html = client_for(editor).get(self.URL, {"entity_query": "Sojgunak", "kind": "quote"}).content.decode()
+        html = client_for(editor).get(self.URL, {"entity_query": "Sojgunak", **self.SPEAKER}).content.decode()
         assert 'data-name="Szergej Sojgu" aria-selected="true"' in html
         assert "Create person <q>Sojgunak</q>" in html and "Create organisation" in html
         assert "Create place" not in html  # a speaker is a person or an organisation
 
+    def test_the_quote_editor_asks_for_people_and_organisations(self, client_for, editor, quote):
+        html = client_for(editor).get(edit_url(quote), headers=HTMX).content.decode()
+        assert 'hx-get="/entities/lookup/?create=person&amp;create=organisation"' in html
+
     def test_an_exact_match_is_not_offered_again_as_new(self, client_for, editor):
         make_entity("Szergej Sojgu")
-        html = client_for(editor).get(self.URL, {"entity_query": "szergej sojgu", "kind": "entity"}).content.decode()
+        html = client_for(editor).get(self.URL, {"entity_query": "szergej sojgu", "create": "person"}).content.decode()
         assert "Szergej Sojgu" in html and "Create" not in html
 
     def test_names_are_escaped(self, client_for, editor):
-        html = client_for(editor).get(self.URL, {"entity_query": "<img src=x>", "kind": "entity"}).content.decode()
+        html = client_for(editor).get(self.URL, {"entity_query": "<img src=x>", "create": "other"}).content.decode()
         assert "&lt;img src=x&gt;" in html and "<img" not in html
 
-    def test_an_unknown_annotation_kind_is_refused(self, client_for, editor):
-        assert client_for(editor).get(self.URL, {"entity_query": "x", "kind": "gossip"}).status_code == 400
+    @pytest.mark.parametrize(
+        ("parameters", "message"),
+        [
+            ({"entity_query": "\x00", "create": "person"}, "entity_query: Null characters are not allowed."),
+            ({"entity_query": "x" * 201}, "entity_query: Ensure this value has at most 200 characters"),
+            ({"entity_query": "x", "create": "gossip"}, "create: Select a valid choice. gossip is not one of"),
+        ],
+        ids=["nul", "too-long", "unknown-kind"],
+    )
+    def test_bad_parameters_get_a_400_that_says_why(self, client_for, editor, parameters, message):
+        response = client_for(editor).get(self.URL, parameters, headers=HTMX)
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert message in response.content.decode()
 
     def test_someone_outside_the_groups_gets_none(self, client_for, stranger):
-        assert client_for(stranger).get(self.URL, {"entity_query": "x", "kind": "quote"}).status_code == 403
+        assert client_for(stranger).get(self.URL, {"entity_query": "x", **self.SPEAKER}).status_code == 403
 
 
 @pytest.mark.parametrize(
     ("method", "url_of"),
     [
-        ("post", lambda a, q: reverse("articles:annotation-create", args=[a.pk])),
+        ("post", lambda a, q: reverse("annotations:create", args=[a.pk])),
         ("get", lambda a, q: edit_url(q)),
         ("post", lambda a, q: edit_url(q)),
         ("post", lambda a, q: delete_url(q)),
-        ("get", lambda a, q: reverse("articles:entity-suggestions") + "?entity_query=Kim&kind=quote"),
+        ("get", lambda a, q: reverse("entities:lookup") + "?entity_query=Kim&create=person"),
     ],
     ids=["create", "open", "save", "delete", "suggest"],
 )
 class TestEveryEndpoint:
     def test_anonymous_visitors_are_sent_to_log_in(self, client, article, quote, method, url_of):
-        response = getattr(client, method)(url_of(article, quote), headers=HTMX)
+        response = getattr(client, method)(url_of(article, quote))
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+    def test_an_htmx_request_after_the_session_expired_takes_the_page_to_log_in(
+        self, client, article, quote, method, url_of
+    ):
+        # Not a redirect that htmx would follow and swap into the editor: the whole page goes,
+        # and comes back to the article after logging in.
+        page = f"http://testserver/articles/{article.pk}/?from=list"
+        response = getattr(client, method)(url_of(article, quote), headers=HTMX | {"HX-Current-URL": page})
+        assert response.status_code == 200
+        assert response["HX-Redirect"] == f"/accounts/login/?next=/articles/{article.pk}/%3Ffrom%3Dlist"
+        assert Annotation.objects.count() == 1 and Annotation.objects.get().note == ""
+
+    def test_csrf_is_enforced(self, editor, article, quote, method, url_of):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(editor)
+        response = getattr(client, method)(url_of(article, quote), headers=HTMX)
+        assert response.status_code == (403 if method == "post" else 200)
+        assert Annotation.objects.count() == 1 and Annotation.objects.get().note == ""
 
     def test_someone_outside_the_groups_is_refused(self, client_for, stranger, article, quote, method, url_of):
         response = getattr(client_for(stranger), method)(url_of(article, quote), headers=HTMX)

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from articles.management.commands import ensure_local_admin
+from accounts.management.commands import ensure_local_admin
 from newsroom.database import database_url, parse_database_url
 from newsroom.env import env_bool
 from tests.processes import current_database_url

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles.importing import Outcome, SeedSource, import_seed_files, sources_from_paths
 from articles.models import Article, DatePrecision
+from imports.importing import SeedSource, import_seed_files, sources_from_paths
+from imports.models import FileStatus
 from tests.processes import process_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +63,7 @@ class TestImportSeedFiles:
         first = import_seed_files([source("a.txt", sample_bytes)])
         again = import_seed_files([source("b.txt", sample_bytes.replace(b"\n", b"\r\n"))])
 
-        assert again.files[0].status == Outcome.DUPLICATE
+        assert again.files[0].status == FileStatus.DUPLICATE
         assert again.files[0].article_id == first.files[0].article_id
         assert Article.objects.count() == 1
 
@@ -70,7 +71,7 @@ class TestImportSeedFiles:
         text = GOOD.format("kétszer jön").encode()
         report = import_seed_files([source("a.txt", text), source("b.txt", text)])
 
-        assert [f.status for f in report.files] == [Outcome.IMPORTED, Outcome.DUPLICATE]
+        assert [f.status for f in report.files] == [FileStatus.IMPORTED, FileStatus.DUPLICATE]
         assert report.files[0].article_id == report.files[1].article_id
         assert Article.objects.count() == 1
 
@@ -79,7 +80,7 @@ class TestImportSeedFiles:
         raw, reason = BAD_FILES[name]
         report = import_seed_files([source(name, raw)])
 
-        assert report.files[0].status == Outcome.ERROR
+        assert report.files[0].status == FileStatus.ERROR
         assert reason in report.files[0].error
         assert report.files[0].article_id is None
         assert not Article.objects.exists()
@@ -101,7 +102,7 @@ class TestImportSeedFiles:
     )
     def test_odd_but_valid_files_store_the_same_normalised_text(self, raw):
         report = import_seed_files([source("odd.txt", raw)])
-        assert report.files[0].status == Outcome.IMPORTED, report.files[0].error
+        assert report.files[0].status == FileStatus.IMPORTED, report.files[0].error
         assert Article.objects.get().body == "Kim Dzsongun – „idézet” 🚀.\n\nMásodik."
 
     def test_bad_files_never_stop_the_good_ones(self):
@@ -115,7 +116,7 @@ class TestImportSeedFiles:
         assert Article.objects.count() == 3
 
     def test_a_file_the_database_refuses_leaves_the_rest_of_its_batch_stored(self, monkeypatch):
-        from articles import importing
+        from imports import importing
 
         # A stand-in for any row the database refuses: a title over the column's length.
         real_parse = importing.parse_seed_file
@@ -131,7 +132,7 @@ class TestImportSeedFiles:
 
         report = import_seed_files(sources)
 
-        assert [f.status for f in report.files] == [Outcome.IMPORTED, Outcome.ERROR, Outcome.IMPORTED]
+        assert [f.status for f in report.files] == [FileStatus.IMPORTED, FileStatus.ERROR, FileStatus.IMPORTED]
         assert report.files[1].error.startswith("could not be stored: value too long")
         assert Article.objects.count() == 2
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.importing import SeedSource, import_seed_files
 from articles.models import Article
+from imports.importing import SeedSource, import_seed_files
 from imports.models import FileStatus, ImportBatch
 from tests.zips import make_zip
 

@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
-from articles.models import Annotation, Article, DatePrecision, Entity, format_partial_date
+from annotations.models import Annotation
+from articles.models import Article, DatePrecision, format_partial_date
+from entities.models import Entity
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
 pytestmark = pytest.mark.django_db

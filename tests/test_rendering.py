@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from articles.rendering import paragraph_spans, render_body
+from annotations.rendering import paragraph_spans, render_body
 
 
 def ann(pk: int, start: int, end: int, kind: str = "entity"):

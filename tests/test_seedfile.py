@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 
 from articles.models import DatePrecision
-from articles.seedfile import SeedFileError, derive_title, parse_seed_file
+from imports.seedfile import SeedFileError, derive_title, parse_seed_file
 
 LIMIT = 1024 * 1024
 BODY = "Kim Dzsongun Phenjanban fogadta Szergej Sojgut.\n\nA TASZSZ hírügynökség szerint a találkozó rövid volt."

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Annotation, Article
+from annotations.models import Annotation
+from articles.models import Article
 from tests.factories import make_annotation, make_article, span_of
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ class TestArticlePage:
     def test_it_shows_the_text_one_paragraph_each_in_an_article(self, client_for, editor):
         article = make_article(self.BODY)
         html = client_for(editor).get(detail(article)).content.decode()
-        assert '<article class="article-body" lang="hu"' in html
+        assert '<article class="article-body" id="article-text" lang="hu"' in html
         assert html.count('<p id="p-') == 3
         assert '<p id="p-0" data-start="0" data-end="30">Kim 🚀 Dzsongun Phenjanba ment.</p>' in html
 
@@ -158,7 +159,7 @@ class TestEditArticle:
             {"title": " ", "status": "done"},
             headers={"HX-Request": "true"},
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert "This field is required." in response.content.decode()
         assert "<h1>Régi cím</h1>" in response.content.decode()
         article.refresh_from_db()

@@ -11,8 +11,6 @@ from django.conf import settings
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations, models
 
-import articles.search
-
 
 class Migration(migrations.Migration):
     initial = True
@@ -86,12 +84,16 @@ class Migration(migrations.Migration):
                             django.contrib.postgres.search.SearchVector("title", "body", config="hungarian"),
                             "||",
                             django.contrib.postgres.search.SearchVector(
-                                articles.search.Unaccent(
-                                    articles.search.CapitalisedWords(
+                                models.Func(
+                                    models.Func(
                                         django.db.models.functions.text.Concat(
                                             "title", models.Value(" "), "body", output_field=models.TextField()
-                                        )
-                                    )
+                                        ),
+                                        output_field=models.TextField(),
+                                        template="regexp_replace(%(expressions)s, '\\m[[:lower:]][^[:space:]]*', '', 'g')",
+                                    ),
+                                    function="newsroom_unaccent",
+                                    output_field=models.TextField(),
                                 ),
                                 config="simple",
                             ),

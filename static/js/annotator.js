@@ -112,11 +112,14 @@
     const { start, end, exact } = selected;
     message.textContent = "";
     annotator.dataset.mode = "saving";
+    // The revision of the annotations this page shows: the server answers with everything
+    // that changed, others' changes included, when it is not the latest.
+    const revision = document.querySelector("#annotation-summary [name=revision]")?.value ?? "";
     htmx.ajax("POST", article.dataset.createUrl, {
       source: article,
       target: panel,
       swap: "innerHTML",
-      values: { kind, start, end, exact },
+      values: { kind, start, end, exact, revision },
     });
   }
 
@@ -184,6 +187,15 @@
 
   // ---- What the server sends back.
   panel.addEventListener("htmx:afterSwap", (event) => {
+    // A selection the server refused (422): say why and let the editor try again.
+    const refusal = panel.querySelector("[data-error]");
+    if (refusal) {
+      message.textContent = refusal.textContent;
+      panel.replaceChildren();
+      annotator.hidden = false;
+      annotator.dataset.mode = "toolbar";
+      return;
+    }
     const editor = document.getElementById("annotation-editor");
     // No editor, or Esc was pressed while the new annotation was being saved: stay closed.
     if (!editor || annotator.dataset.mode === "") {

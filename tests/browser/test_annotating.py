@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Annotation, Entity
+from annotations.models import Annotation
+from entities.models import Entity
 from tests.browser.helpers import drag_select, give_session
 from tests.factories import make_annotation, make_article, span_of
 

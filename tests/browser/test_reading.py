@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles.importing import SeedSource, import_seed_files
-from articles.models import Annotation, Article
+from annotations.models import Annotation
+from articles.models import Article
+from imports.importing import SeedSource, import_seed_files
 from tests.factories import make_annotation, make_article, span_of
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,4 +1,4 @@
-"""What the annotation workflow knows about text: word edges, quotes and their attribution.
+"""Where an annotation sits in the text: word edges, quotes and their attribution.
 
 Plain functions over an article body and code point offsets; no database.
 """
@@ -25,27 +25,6 @@ ATTRIBUTION = re.compile(
     + "|".join(sorted(map(re.escape, CUE_VERBS), key=len, reverse=True))
     + r")\b(?:\s+(?:az?\s+)?(?P<speaker>(?:[A-ZÁÉÍÓÖŐÚÜŰ][\w’'-]*)(?:\s+[A-ZÁÉÍÓÖŐÚÜŰ][\w’'-]*)*))?"
 )
-
-
-# Hungarian spellings of sounds that English-based transliterations write otherwise (DOMAIN.md).
-TRANSLITERATION = {"dzs": "j", "cs": "ch", "zs": "zh", "sz": "s", "gy": "g", "ty": "t", "ny": "n"}
-TRANSLITERATION_PATTERN = re.compile("|".join(sorted(TRANSLITERATION, key=len, reverse=True)))
-
-
-def transliteration_key(name: str) -> str:
-    """One key for the spellings of a name: 'Kim Dzsongun' and 'Kim Jong Un' are both 'kimjongun'.
-
-    Accents dropped, letters only, then the Hungarian digraphs replaced, read left to right.
-    """
-    letters = "".join(
-        c for c in unicodedata.normalize("NFKD", name.casefold()) if unicodedata.category(c).startswith("L")
-    )
-    return TRANSLITERATION_PATTERN.sub(lambda match: TRANSLITERATION[match[0]], letters)
-
-
-def spelling_keys(name: str, aliases: list[str]) -> list[str]:
-    """The transliteration keys of a name and its aliases, each once."""
-    return sorted({transliteration_key(spelling) for spelling in [name, *aliases]} - {""})
 
 
 def is_word_character(character: str) -> bool:

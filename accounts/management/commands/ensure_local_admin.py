@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts import roles
+
 PASSWORD_FILE = Path(settings.BASE_DIR, ".admin-password")
 
 
@@ -35,7 +37,7 @@ class Command(BaseCommand):
                 f"Set one with: .venv/bin/python manage.py changepassword {username}"
             )
             return
-        user.groups.add(Group.objects.get(name="Admins"))
+        user.groups.add(Group.objects.get(name=roles.ADMINS))
         self.stdout.write(
             self.style.SUCCESS(f"Log in at {url} as {username} with password {password}")
             + f"\n(saved in {PASSWORD_FILE.name}, which git ignores)"

@@ -4,28 +4,35 @@ The text is cut at every annotation boundary into segments; each segment is mark
 annotation that covers it, so nested and overlapping annotations all stay visible. Offsets
 are code points into ``Article.body``; each paragraph carries its start offset so the browser
 can map a selection back to the body.
+
+HTML is built with format_html() from plain rows rather than in a template loop: the article
+page shows hundreds of annotations, and the page and the htmx fragments must render each
+piece the same way.
 """
 
+import bisect
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from html import escape
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from articles.models import Annotation
+from annotations.models import Annotation
 
 PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 KIND_LABELS = dict(Annotation.Kind.choices)
 VERDICT_LABELS = dict(Annotation.Verdict.choices)
 QUOTE_TYPE_LABELS = dict(Annotation.QuoteType.choices)
 SOURCE_TYPE_LABELS = dict(Annotation.SourceType.choices)
+SWAP_OOB = SafeString(' hx-swap-oob="true"')  # a fragment that replaces its namesake in the page
 
 
 @dataclass(slots=True)
@@ -44,18 +51,19 @@ class ShownAnnotation:
     source_type: str
     note: str
     created_at: datetime
+    updated_at: datetime
     entity_name: str | None
     author_name: str
 
     FIELDS = (
         "pk", "kind", "start", "end", "exact", "verdict", "evidence", "quote_type", "cue_verb",
-        "source_type", "note", "created_at", "entity__name", "author__username",
+        "source_type", "note", "created_at", "updated_at", "entity__name", "author__username",
     )  # fmt: skip
 
     @classmethod
     def of(cls, annotation: Annotation) -> "ShownAnnotation":
         return cls(
-            *(getattr(annotation, name) for name in cls.FIELDS[:12]),
+            *(getattr(annotation, name) for name in cls.FIELDS[:13]),
             annotation.entity.name if annotation.entity else None,
             annotation.author.get_username(),
         )
@@ -63,8 +71,17 @@ class ShownAnnotation:
 
 def shown_annotations(annotations: QuerySet[Annotation]) -> list[ShownAnnotation]:
     """The annotations in text order, as plain rows: the article page lists hundreds of them."""
-    rows = annotations.order_by("start", "-end", "pk").values_list(*ShownAnnotation.FIELDS)
-    return [ShownAnnotation(*row) for row in rows]
+    return [ShownAnnotation(*row) for row in annotations.in_text_order().values_list(*ShownAnnotation.FIELDS)]
+
+
+def revision(rows: Iterable[tuple[int, datetime]]) -> str:
+    """A fingerprint of an article's annotations as (id, last change) pairs, in any order.
+
+    The page keeps the revision it shows; a request that brings an older one learns that
+    someone else changed the article's annotations meanwhile.
+    """
+    text = ";".join(f"{pk}@{changed.isoformat()}" for pk, changed in sorted(rows))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -74,10 +91,13 @@ class Paragraph:
     html: SafeString
 
     def as_html(self, *, oob: bool = False) -> SafeString:
-        """The <p>, carrying its start offset so the browser can map a selection to the body."""
-        swap = ' hx-swap-oob="true"' if oob else ""
-        return mark_safe(
-            f'<p id="p-{self.start}" data-start="{self.start}" data-end="{self.end}"{swap}>{self.html}</p>'
+        """The <p>, carrying its offsets so the browser can map a selection to the body."""
+        return format_html(
+            '<p id="p-{start}" data-start="{start}" data-end="{end}"{swap}>{html}</p>',
+            start=self.start,
+            end=self.end,
+            swap=SWAP_OOB if oob else "",
+            html=self.html,
         )
 
 
@@ -100,35 +120,45 @@ def render_body(
 
     ``annotations`` must hold every annotation that overlaps the paragraphs rendered.
     """
+    spans = paragraph_spans(body)
     starting, ending = defaultdict(list), defaultdict(list)
+    anchors = defaultdict(list)  # where each annotation's anchor goes: its first character shown
     for annotation in annotations:
         starting[annotation.start].append(annotation)
         ending[annotation.end].append(annotation)
-    cuts = sorted({*starting, *ending})
+        anchors[_first_shown(spans, annotation.start)].append(annotation.pk)
+    cuts = sorted({*starting, *ending, *anchors})
 
     paragraphs = []
     active: dict[int, Annotation] = {}
-    first_segment_seen: set[int] = set()
     cut_index = 0
-    for paragraph_start, paragraph_end in paragraph_spans(body):
+    for paragraph_start, paragraph_end in spans:
         if within and not (paragraph_start < within[1] and within[0] < paragraph_end):
             continue
         # Annotations may cross paragraph breaks: bring the active set up to this paragraph.
-        while cut_index < len(cuts) and cuts[cut_index] <= paragraph_start:
+        while cut_index < len(cuts) and cuts[cut_index] < paragraph_start:
             _apply(cuts[cut_index], starting, ending, active)
             cut_index += 1
         parts = []
         position = paragraph_start
         while position < paragraph_end:
+            if cut_index < len(cuts) and cuts[cut_index] == position:
+                _apply(position, starting, ending, active)
+                cut_index += 1
             next_cut = cuts[cut_index] if cut_index < len(cuts) else paragraph_end
             segment_end = min(next_cut, paragraph_end)
-            parts.append(_segment(body[position:segment_end], active.values(), first_segment_seen))
+            parts.append(_segment(body[position:segment_end], active.values(), anchors.get(position, ())))
             position = segment_end
-            if position == next_cut:
-                _apply(next_cut, starting, ending, active)
-                cut_index += 1
-        paragraphs.append(Paragraph(paragraph_start, paragraph_end, mark_safe("".join(parts))))
+        paragraphs.append(Paragraph(paragraph_start, paragraph_end, join_html(parts)))
     return paragraphs
+
+
+def _first_shown(spans: list[tuple[int, int]], offset: int) -> int:
+    """The first offset at or after ``offset`` that lies in a paragraph (not in a blank line between)."""
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    if index >= 0 and spans[index][0] <= offset < spans[index][1]:
+        return offset
+    return spans[index + 1][0] if index + 1 < len(spans) else offset
 
 
 def _apply(position: int, starting, ending, active: dict[int, Annotation]) -> None:
@@ -138,24 +168,28 @@ def _apply(position: int, starting, ending, active: dict[int, Annotation]) -> No
         active[annotation.pk] = annotation
 
 
-def _segment(text: str, covering: Iterable[Annotation], first_segment_seen: set[int]) -> str:
-    html = escape(text)  # a line break stays a "\n" (shown by white-space: pre-line): DOM text = body text
+def _segment(text: str, covering: Iterable[Annotation], anchored: Iterable[int]) -> SafeString:
+    """One run of text and the annotations over it; a line break stays a "\\n" (white-space: pre-line)."""
+    anchors = format_html_join("", '<span class="anchor" id="hl-{}"></span>', ((pk,) for pk in anchored))
     covering = sorted(covering, key=lambda a: (a.start, -a.end, a.pk))
     if not covering:
-        return html
+        return format_html("{}{}", anchors, text) if anchors else escape(text)
     # The innermost annotation is the one a click on this text means.
     innermost = min(covering, key=lambda a: (a.end - a.start, -a.start))
-    kinds = sorted({a.kind for a in covering})
-    ids = " ".join(str(a.pk) for a in covering)
-    anchors = "".join(
-        f'<span class="anchor" id="hl-{a.pk}"></span>' for a in covering if a.pk not in first_segment_seen
+    return format_html(
+        '{}<mark class="hl {}" data-annotations="{}" data-annotation="{}" data-depth="{}">{}</mark>',
+        anchors,
+        " ".join(f"hl-{kind}" for kind in sorted({a.kind for a in covering})),
+        " ".join(str(a.pk) for a in covering),
+        innermost.pk,
+        min(len(covering), 4),
+        text,
     )
-    first_segment_seen.update(a.pk for a in covering)
-    classes = " ".join(f"hl-{kind}" for kind in kinds)
-    return (
-        f'{anchors}<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost.pk}" '
-        f'data-depth="{min(len(covering), 4)}">{html}</mark>'
-    )
+
+
+def join_html(parts: Iterable[SafeString]) -> SafeString:
+    """Pieces of HTML, each escaped unless it is safe already, as one."""
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def kinds_in(annotations: Iterable[Annotation | ShownAnnotation]) -> dict[str, int]:
@@ -173,14 +207,8 @@ def paragraphs_around(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def annotation_item(annotation: ShownAnnotation | Annotation, *, oob: bool = False) -> SafeString:
-    """One entry of the annotation list beside the text.
-
-    Rendered here rather than in a template loop, and with the standard library's escape():
-    the article page lists hundreds of these, and the page and the htmx fragments must
-    render an entry the same way. Every value from the database goes through escape().
-    """
+    """One entry of the annotation list beside the text."""
     shown = annotation if isinstance(annotation, ShownAnnotation) else ShownAnnotation.of(annotation)
-    pk = shown.pk
     tags = [
         ("entity", shown.entity_name),
         (f"verdict verdict-{shown.verdict}", VERDICT_LABELS.get(shown.verdict)),
@@ -188,23 +216,38 @@ def annotation_item(annotation: ShownAnnotation | Annotation, *, oob: bool = Fal
         ("tag", shown.cue_verb),
         ("tag", SOURCE_TYPE_LABELS.get(shown.source_type)),
     ]
-    details = "".join(f'<span class="{css}">{escape(text)}</span>' for css, text in tags if text)
-    note = f'<p class="note">{escape(shown.note)}</p>' if shown.note else ""
-    links = "".join(
-        f'<li><a href="{escape(link)}" rel="noopener noreferrer" target="_blank">{escape(_truncate(link, 60))}</a></li>'
-        for link in shown.evidence
+    details = format_html_join("", '<span class="{}">{}</span>', ((css, text) for css, text in tags if text))
+    note = format_html('<p class="note">{}</p>', shown.note) if shown.note else ""
+    links = format_html_join(
+        "",
+        '<li><a href="{}" rel="noopener noreferrer" target="_blank">{}</a></li>',
+        ((link, _truncate(link, 60)) for link in shown.evidence),
     )
-    evidence = f'<ul class="evidence">{links}</ul>' if links else ""
+    evidence = format_html('<ul class="evidence">{}</ul>', links) if links else ""
     created = timezone.localtime(shown.created_at)
-    return mark_safe(
-        f'<li id="annotation-{pk}" class="annotation kind-{shown.kind}" data-annotation="{pk}"'
-        f"{' hx-swap-oob="true"' if oob else ''}>"
-        f'<a class="exact" href="#hl-{pk}" hx-get="{edit_url_prefix()}{pk}/" hx-target="#annotator-panel">'
-        f'<span class="kind-label">{KIND_LABELS[shown.kind]}</span> {escape(_truncate(shown.exact, 120))}</a>'
-        f'<p class="details">{details}</p>{note}{evidence}'
-        f'<p class="byline">{escape(shown.author_name)} · '
-        f'<time datetime="{created.isoformat()}">{created.day} {created:%b %Y %H:%M}</time></p></li>'
+    return format_html(
+        '<li id="annotation-{pk}" class="annotation kind-{kind}" data-annotation="{pk}"{swap}>'
+        '<a class="exact" href="#hl-{pk}" hx-get="{edit_url}" hx-target="#annotator-panel">'
+        '<span class="kind-label">{kind_label}</span> {exact}</a>'
+        '<p class="details">{details}</p>{note}{evidence}'
+        '<p class="byline">{author} · <time datetime="{created_iso}">{created}</time></p></li>',
+        pk=shown.pk,
+        kind=shown.kind,
+        swap=SWAP_OOB if oob else "",
+        edit_url=f"{edit_url_prefix()}{shown.pk}/",
+        kind_label=KIND_LABELS[shown.kind],
+        exact=_truncate(shown.exact, 120),
+        details=details,
+        note=note,
+        evidence=evidence,
+        author=shown.author_name,
+        created_iso=created.isoformat(),
+        created=f"{created.day} {created:%b %Y %H:%M}",
     )
+
+
+def annotation_items(annotations: Iterable[ShownAnnotation]) -> SafeString:
+    return join_html(annotation_item(annotation) for annotation in annotations)
 
 
 def _truncate(text: str, length: int) -> str:
@@ -213,5 +256,5 @@ def _truncate(text: str, length: int) -> str:
 
 @cache
 def edit_url_prefix() -> str:
-    """'/articles/annotations/': the edit URL of annotation N is this plus 'N/'."""
-    return reverse("articles:annotation-edit", args=[0]).removesuffix("0/")
+    """'/annotations/': the edit URL of annotation N is this plus 'N/'."""
+    return reverse("annotations:edit", args=[0]).removesuffix("0/")

@@ -1,6 +1,6 @@
 """Importing seed files: many files in, one outcome per file out.
 
-Each file is parsed on its own (articles.seedfile) and becomes exactly one Article row, so a
+Each file is parsed on its own (imports.seedfile) and becomes exactly one Article row, so a
 file is stored whole or not at all. Files are stored in batches, one statement and one
 transaction per batch, because a round trip per file would be the whole cost of an import;
 should a batch fail, its files are stored again one by one, each in its own savepoint, so a
@@ -17,28 +17,21 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import TextChoices
 
 from articles.models import Article
-from articles.seedfile import SeedArticle, SeedFileError, parse_seed_file
+from imports.models import FileStatus
+from imports.seedfile import SEED_SUFFIX, SeedArticle, SeedFileError, parse_seed_file
 
 BATCH_SIZE = 1000
-SEED_SUFFIX = ".txt"
 
 # One statement stores a whole batch; a content hash seen before is skipped, not an error.
-INSERT_ARTICLES = """
-INSERT INTO articles_article
+INSERT_ARTICLES = f"""
+INSERT INTO {Article._meta.db_table}
     (title, body, published_on, date_precision, source_filename, content_sha256, imported_by_id)
 SELECT * FROM unnest(%s::text[], %s::text[], %s::date[], %s::text[], %s::text[], %s::text[], %s::bigint[])
 ON CONFLICT (content_sha256) DO NOTHING
 RETURNING content_sha256, id
 """
-
-
-class Outcome(TextChoices):
-    IMPORTED = "imported"
-    DUPLICATE = "duplicate"
-    ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -53,7 +46,7 @@ class SeedSource:
 @dataclass
 class FileResult:
     path: str
-    status: Outcome
+    status: FileStatus
     article_id: int | None = None
     date: str | None = None
     precision: str | None = None
@@ -75,20 +68,20 @@ class FileResult:
 class ImportReport:
     files: list[FileResult] = field(default_factory=list)
 
-    def count(self, status: Outcome) -> int:
+    def count(self, status: FileStatus) -> int:
         return sum(1 for result in self.files if result.status == status)
 
     @property
     def imported(self) -> int:
-        return self.count(Outcome.IMPORTED)
+        return self.count(FileStatus.IMPORTED)
 
     @property
     def duplicates(self) -> int:
-        return self.count(Outcome.DUPLICATE)
+        return self.count(FileStatus.DUPLICATE)
 
     @property
     def errors(self) -> int:
-        return self.count(Outcome.ERROR)
+        return self.count(FileStatus.ERROR)
 
     def as_dict(self) -> dict:
         return {
@@ -165,7 +158,7 @@ def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: i
 def _parse_batch(sources: tuple[SeedSource, ...]) -> list[tuple[FileResult, SeedArticle | None]]:
     parsed = []
     for source in sources:
-        result = FileResult(path=source.name, status=Outcome.ERROR, key=source.key)
+        result = FileResult(path=source.name, status=FileStatus.ERROR, key=source.key)
         article = None
         try:
             article = parse_seed_file(source.load(), max_bytes=settings.SEED_MAX_FILE_BYTES)
@@ -197,7 +190,7 @@ def _store_batch(parsed: list[tuple[FileResult, SeedArticle | None]], imported_b
                 result.error = refused[sha]
                 continue
             result.article_id, is_new = stored[sha]
-            result.status = Outcome.IMPORTED if is_new else Outcome.DUPLICATE
+            result.status = FileStatus.IMPORTED if is_new else FileStatus.DUPLICATE
             # The same text twice in one batch: the first file imports it, the others are duplicates.
             stored[sha] = (result.article_id, False)
         if on_stored:

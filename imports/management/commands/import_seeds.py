@@ -5,7 +5,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import FileResult, Outcome, import_seed_files, sources_from_paths
+from imports.importing import FileResult, import_seed_files, sources_from_paths
+from imports.models import FileStatus
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         progress = Progress(len(sources), self.stderr) if not as_json and sys.stderr.isatty() else None
 
         def on_result(result: FileResult) -> None:
-            if result.status == Outcome.ERROR and not as_json:
+            if result.status == FileStatus.ERROR and not as_json:
                 if progress:
                     progress.clear()
                 self.stderr.write(f"{result.path}: {result.error}")

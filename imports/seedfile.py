@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from articles.models import DatePrecision, iso_partial_date
 
+# Seed files are plain text; on the command line and in archives only these are read.
+SEED_SUFFIX = ".txt"
 TITLE_MAX_LENGTH = 120
 
 # Optional whitespace, the word "date", whitespace, a date token; the body follows on the same line.

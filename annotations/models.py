@@ -1,0 +1,155 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+
+from newsroom.postgres import choices_constraint
+
+
+class AnnotationKind(models.TextChoices):
+    SOURCE = "source", "Source"
+    QUOTE = "quote", "Quote"
+    CLAIM = "claim", "Claim"
+    ENTITY = "entity", "Entity mention"
+
+
+class Verdict(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    HALF_TRUE = "half_true", "Half true"
+    MISLEADING = "misleading", "Misleading"
+    FALSE = "false", "False"
+    UNVERIFIABLE = "unverifiable", "Cannot be verified"
+
+
+class QuoteType(models.TextChoices):
+    DIRECT = "direct", "Direct"
+    INDIRECT = "indirect", "Indirect"
+
+
+class SourceType(models.TextChoices):
+    NEWS_AGENCY = "news_agency", "News agency"
+    MEDIA = "media", "Media"
+    OFFICIAL = "official", "Official"
+    EXPERT = "expert", "Expert"
+    DOCUMENT = "document", "Document"
+    ANONYMOUS = "anonymous", "Anonymous"
+
+
+# The details each kind has, beside its entity (the speaker, the claimant, who is behind a source).
+DETAILS_BY_KIND = {
+    AnnotationKind.QUOTE: ["quote_type", "cue_verb", "note"],
+    AnnotationKind.CLAIM: ["verdict", "note", "evidence"],
+    AnnotationKind.SOURCE: ["source_type", "note"],
+    AnnotationKind.ENTITY: ["note"],
+}
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def in_text_order(self):
+        """As a reader meets them: by start, the longer (outer) one first, then the older."""
+        return self.order_by("start", "-end", "pk")
+
+
+class Annotation(models.Model):
+    # Nested names too, so callers write Annotation.Kind.QUOTE; Meta cannot see class-body names.
+    Kind = AnnotationKind
+    Verdict = Verdict
+    QuoteType = QuoteType
+    SourceType = SourceType
+
+    # How much text around the span is kept to find it again (W3C TextQuoteSelector).
+    CONTEXT_LENGTH = 32
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="annotations")
+    kind = models.CharField(max_length=6, choices=Kind)
+    start = models.PositiveIntegerField(help_text="Unicode code point offset into the body, inclusive.")
+    end = models.PositiveIntegerField(help_text="Unicode code point offset into the body, exclusive.")
+    exact = models.TextField(help_text="The annotated text: body[start:end].")
+    prefix = models.TextField(blank=True, help_text="Text just before the span, to re-anchor it.")
+    suffix = models.TextField(blank=True, help_text="Text just after the span, to re-anchor it.")
+    entity = models.ForeignKey(
+        "entities.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotations",
+        help_text="The speaker of a quote, the claimant of a claim, who is behind a source, "
+        "or the entity a mention names.",
+    )
+    verdict = models.CharField(max_length=12, choices=Verdict, blank=True, help_text="Claims only.")
+    evidence = ArrayField(
+        models.URLField(max_length=500),
+        default=list,
+        blank=True,
+        help_text="Claims only: links that support a verdict.",
+    )
+    quote_type = models.CharField(max_length=8, choices=QuoteType, blank=True, help_text="Quotes only.")
+    cue_verb = models.CharField(max_length=60, blank=True, help_text="Quotes only: the verb of saying, e.g. mondta.")
+    source_type = models.CharField(max_length=11, choices=SourceType, blank=True, help_text="Sources only.")
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        db_table = "articles_annotation"  # where it lived before the annotations app (migration 0001)
+        permissions = [("moderate_annotation", "Can change and delete anyone's annotations")]
+        indexes = [
+            # The article page fetches one article's annotations in text order.
+            models.Index(fields=["article", "start"], name="annotation_article_start_idx"),
+        ]
+        constraints = [
+            choices_constraint("kind", AnnotationKind, "annotation_kind_valid"),
+            models.CheckConstraint(condition=Q(start__gte=0, end__gt=F("start")), name="annotation_span_valid"),
+            models.CheckConstraint(condition=Q(end=F("start") + Length("exact")), name="annotation_exact_fits_span"),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.CLAIM, verdict__in=Verdict.values)
+                | (~Q(kind=AnnotationKind.CLAIM) & Q(verdict="")),
+                name="annotation_verdict_only_on_claims",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.CLAIM) | Q(evidence=[]), name="annotation_evidence_only_on_claims"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.QUOTE, quote_type__in=[*QuoteType.values, ""])
+                | Q(quote_type="", cue_verb=""),
+                name="annotation_quote_fields_only_on_quotes",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AnnotationKind.SOURCE, source_type__in=[*SourceType.values, ""]) | Q(source_type=""),
+                name="annotation_source_type_only_on_sources",
+            ),
+        ]
+        # The span must match the article's text as well: a trigger checks that
+        # (migration articles 0003), since a CHECK constraint cannot look into another table.
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.exact[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.CLAIM and not self.verdict:
+            self.verdict = self.Verdict.UNVERIFIED
+        super().save(*args, **kwargs)
+
+    def changeable_by(self, user) -> bool:
+        """Editors change their own annotations; moderators (Admins) anyone's."""
+        return self._allowed(user, "annotations.change_annotation")
+
+    def deletable_by(self, user) -> bool:
+        return self._allowed(user, "annotations.delete_annotation")
+
+    def _allowed(self, user, permission: str) -> bool:
+        return user.has_perm(permission) and (
+            self.author_id == user.pk or user.has_perm("annotations.moderate_annotation")
+        )
+
+    def anchor(self, body: str) -> None:
+        """Fill the exact text and its context from the article body and the offsets."""
+        self.exact = body[self.start : self.end]
+        self.prefix = body[max(0, self.start - self.CONTEXT_LENGTH) : self.start]
+        self.suffix = body[self.end : self.end + self.CONTEXT_LENGTH]

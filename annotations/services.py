@@ -1,0 +1,71 @@
+"""The one write path for annotations: each function is atomic and checks the acting user's permission.
+
+Views call these with what their forms validated; nothing else creates, changes or deletes an
+Annotation, so this is where history will observe every change. Entities that an annotation
+creates or teaches a spelling go through entities.services, under the same transaction.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import require
+from annotations.anchoring import is_direct_quote, suggest_attribution
+from annotations.models import DETAILS_BY_KIND, Annotation
+from articles.models import Article
+from entities import services as entity_services
+from entities.models import Entity
+
+
+@transaction.atomic
+def create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> tuple[Annotation, str]:
+    """Annotate body[start:end] (whole words, checked by the caller) with what the text itself tells.
+
+    Returns the annotation and the name to look up first as its entity: the speaker named
+    after a quote ("…” – mondta Kim Dzsongun"), the words themselves for an entity mention.
+    """
+    require(by, "annotations.add_annotation", _("You may not annotate articles."))
+    annotation = Annotation(article=article, kind=kind, start=start, end=end, author=by)
+    annotation.anchor(article.body)
+    entity_name = annotation.exact if kind == Annotation.Kind.ENTITY else ""
+    if kind == Annotation.Kind.QUOTE:
+        direct = is_direct_quote(article.body, start, end)
+        annotation.quote_type = Annotation.QuoteType.DIRECT if direct else Annotation.QuoteType.INDIRECT
+        annotation.cue_verb, entity_name = suggest_attribution(article.body, end)
+    annotation.save()
+    return annotation, entity_name
+
+
+@transaction.atomic
+def update_annotation(
+    annotation: Annotation,
+    *,
+    by,
+    entity: Entity | None,
+    new_entity: tuple[str, str] | None = None,
+    **details,
+) -> Annotation:
+    """Link the entity (or one made now from ``new_entity``: name and kind) and set the kind's details."""
+    if not annotation.changeable_by(by):
+        raise PermissionDenied(_("Only its author or an admin may change this annotation."))
+    unknown = set(details) - set(DETAILS_BY_KIND[annotation.kind])
+    if unknown:
+        raise ValueError(f"{annotation.get_kind_display()} annotations have no {', '.join(sorted(unknown))}")
+    if new_entity:
+        name, kind = new_entity
+        entity = entity_services.find_or_create_entity(name=name, kind=kind, by=by)
+    if annotation.kind == Annotation.Kind.ENTITY and entity:
+        # The text as written becomes another spelling of the entity's name.
+        entity = entity_services.add_spelling(entity, annotation.exact, by=by)
+    annotation.entity = entity
+    for field, value in details.items():
+        setattr(annotation, field, value)
+    annotation.save()
+    return annotation
+
+
+@transaction.atomic
+def delete_annotation(annotation: Annotation, *, by) -> None:
+    if not annotation.deletable_by(by):
+        raise PermissionDenied(_("Only its author or an admin may delete this annotation."))
+    annotation.delete()

@@ -1,0 +1,210 @@
+"""Annotating an article in place: htmx requests in, the regions of the page that changed out.
+
+A create, change or delete answers with what changed on the article page (the paragraphs
+whose highlights changed, the list entry, the counts) as out-of-band swaps. The page sends
+the revision of the annotations it shows; when someone else has changed them since, the
+answer replaces the text, the list and the counts whole, so the page never contradicts itself.
+Without htmx, each answers with a redirect to the article.
+"""
+
+from enum import StrEnum
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from annotations import services
+from annotations.forms import AnnotationForm, SelectionForm
+from annotations.models import DETAILS_BY_KIND, Annotation
+from annotations.rendering import (
+    annotation_item,
+    annotation_items,
+    join_html,
+    kinds_in,
+    paragraphs_around,
+    render_body,
+    revision,
+    shown_annotations,
+)
+from articles.models import Article
+from entities.models import Entity
+from newsroom.http import first_error
+
+DETAIL = "articles/article_detail.html"
+EDITOR = "annotations/editor.html"
+
+# Which kinds of entity the editor may create on the spot, per kind of annotation.
+NEW_ENTITY_KINDS = {
+    Annotation.Kind.QUOTE: [Entity.Kind.PERSON, Entity.Kind.ORGANISATION],
+    Annotation.Kind.CLAIM: [Entity.Kind.PERSON, Entity.Kind.ORGANISATION],
+    Annotation.Kind.SOURCE: [Entity.Kind.ORGANISATION, Entity.Kind.PERSON],
+    Annotation.Kind.ENTITY: [Entity.Kind.PERSON, Entity.Kind.ORGANISATION, Entity.Kind.PLACE, Entity.Kind.OTHER],
+}
+
+
+class Change(StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+@require_POST
+@permission_required("annotations.add_annotation", raise_exception=True)
+def annotation_create(request, article_pk: int):
+    article = get_object_or_404(Article.objects.only("id", "body"), pk=article_pk)
+    form = SelectionForm(request.POST, article=article)
+    if not form.is_valid():
+        # Swapped into the annotator, which shows the message and lets the editor try again.
+        return HttpResponse(format_html('<p class="error" data-error>{}</p>', first_error(form)), status=422)
+    data = form.cleaned_data
+    annotation, entity_name = services.create_annotation(
+        article=article, kind=data["kind"], start=data["start"], end=data["end"], by=request.user
+    )
+    if not request.htmx:
+        return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
+    editor = _render_editor(request, AnnotationForm(annotation=annotation), suggested_entity=entity_name)
+    return HttpResponse(editor + _page_updates(request, article, annotation, Change.CREATED), status=201)
+
+
+@require_http_methods(["GET", "POST"])
+def annotation_edit(request, pk: int):
+    """GET: the editor (read-only for someone else's annotation). POST: save it."""
+    if request.method == "GET":
+        annotation = _annotation_for(request, pk, lambda _, user: user.has_perm("annotations.view_annotation"))
+        return HttpResponse(_render_editor(request, AnnotationForm(annotation=annotation)))
+    annotation = _annotation_for(request, pk, Annotation.changeable_by)
+    was = annotation.updated_at
+    form = AnnotationForm(request.POST, annotation=annotation)
+    if not form.is_valid():
+        return HttpResponse(_render_editor(request, form), status=422)
+    annotation = services.update_annotation(annotation, by=request.user, **form.changes())
+    if not request.htmx:
+        return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
+    # The editor closes; the list entry shows what was saved.
+    return HttpResponse(_page_updates(request, annotation.article, annotation, Change.CHANGED, was=was))
+
+
+@require_POST
+def annotation_delete(request, pk: int):
+    annotation = _annotation_for(request, pk, Annotation.deletable_by)
+    article, was = annotation.article, annotation.updated_at
+    services.delete_annotation(annotation, by=request.user)
+    if not request.htmx:
+        return redirect(article)
+    annotation.pk = pk  # delete() clears it; the page still knows the annotation by it
+    return HttpResponse(_page_updates(request, article, annotation, Change.DELETED, was=was))
+
+
+def _annotation_for(request, pk: int, allowed) -> Annotation:
+    """The annotation, if it exists (else 404) and this user may do this to it (else 403)."""
+    annotation = get_object_or_404(
+        Annotation.objects.select_related("entity", "author", "article").defer(
+            "article__body", "article__search_vector"
+        ),
+        pk=pk,
+    )
+    if not allowed(annotation, request.user):
+        raise PermissionDenied(_("Only its author or an admin may change this annotation."))
+    return annotation
+
+
+def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "") -> str:
+    annotation = form.annotation
+    if suggested_entity and not form.is_bound and not annotation.entity_id:
+        form.initial["entity_query"] = suggested_entity
+    return render_to_string(
+        f"{EDITOR}#editor",
+        {
+            "form": form,
+            "annotation": annotation,
+            "kind_fields": DETAILS_BY_KIND[annotation.kind],
+            "lookup_url": _lookup_url(annotation.kind),
+            "editable": annotation.changeable_by(request.user),
+            "can_delete": annotation.deletable_by(request.user),
+        },
+        request,
+    )
+
+
+def _lookup_url(kind: str) -> str:
+    """Where the entity field finds its options, offering to create the kinds that fit this annotation."""
+    return (
+        reverse("entities:lookup")
+        + "?"
+        + urlencode([("create", entity_kind) for entity_kind in NEW_ENTITY_KINDS[kind]])
+    )
+
+
+class Span(NamedTuple):
+    pk: int
+    start: int
+    end: int
+    kind: str
+    updated_at: object
+
+
+def _page_updates(request, article: Article, annotation: Annotation, change: Change, *, was=None) -> str:
+    """Out-of-band fragments that bring the acting editor's page up to date after ``change``.
+
+    One query for the spans of all the article's annotations answers the usual case; this
+    runs on every create.
+    """
+    spans = [Span(*row) for row in article.annotations.in_text_order().values_list(*Span._fields)]
+    current = revision((span.pk, span.updated_at) for span in spans)
+    # What the page showed, if this change is the only one since it was rendered.
+    expected = {span.pk: span.updated_at for span in spans}
+    if change == Change.CREATED:
+        expected.pop(annotation.pk, None)
+    else:
+        expected[annotation.pk] = was
+    if request.POST.get("revision") != revision(expected.items()):
+        return _whole_annotation_regions(article)
+
+    fragments = []
+    if change != Change.CHANGED:
+        around = paragraphs_around(article.body, annotation.start, annotation.end)
+        overlapping = [span for span in spans if span.start < around[1] and span.end > around[0]]
+        fragments += [p.as_html(oob=True) for p in render_body(article.body, overlapping, within=around)]
+    if change == Change.CREATED:
+        following = next((span.pk for span in spans if _in_text_order(annotation, span)), None)
+        place = f"beforebegin:#annotation-{following}" if following else "beforeend:#annotation-list"
+        fragments.append(format_html('<ol hx-swap-oob="{}">{}</ol>', place, annotation_item(annotation)))
+    elif change == Change.CHANGED:
+        fragments.append(annotation_item(annotation, oob=True))
+    else:
+        fragments.append(format_html('<li id="annotation-{}" hx-swap-oob="delete"></li>', annotation.pk))
+    fragments.append(_summary(kinds_in(spans), len(spans), current))
+    return "".join(fragments)
+
+
+def _whole_annotation_regions(article: Article) -> str:
+    """The article's text, list and counts as they are now: someone else changed them meanwhile."""
+    annotations = shown_annotations(article.annotations.all())
+    paragraphs = join_html(paragraph.as_html() for paragraph in render_body(article.body, annotations))
+    return "".join(
+        [
+            format_html('<div hx-swap-oob="innerHTML:#article-text">{}</div>', paragraphs),
+            format_html('<ol hx-swap-oob="innerHTML:#annotation-list">{}</ol>', annotation_items(annotations)),
+            _summary(kinds_in(annotations), len(annotations), revision((a.pk, a.updated_at) for a in annotations)),
+        ]
+    )
+
+
+def _summary(counts: dict[str, int], total: int, current: str) -> str:
+    """The counts beside the text, with the revision the page now shows."""
+    return render_to_string(
+        f"{DETAIL}#annotation-summary", {"counts": counts, "total": total, "revision": current, "oob": True}
+    )
+
+
+def _in_text_order(first, then) -> bool:
+    """Whether ``then`` comes after ``first`` in the list: by start, the longer first, then by id."""
+    return (first.start, -first.end, first.pk) < (then.start, -then.end, then.pk)

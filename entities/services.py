@@ -1,0 +1,34 @@
+"""The one write path for entities: each function is atomic and checks the acting user's permission.
+
+Views, forms and other apps' services call these; nothing else creates or changes an Entity.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import require
+from entities.models import Entity
+
+
+@transaction.atomic
+def find_or_create_entity(*, name: str, kind: str, by) -> Entity:
+    """The entity of this kind with this name (in any case), made now if there is none."""
+    name = " ".join(name.split())
+    existing = Entity.objects.filter(name__iexact=name, kind=kind).first()
+    if existing:
+        return existing
+    require(by, "entities.add_entity", _("You may not add entities to the catalogue."))
+    entity, _created = Entity.objects.get_or_create(name__iexact=name, kind=kind, defaults={"name": name})
+    return entity
+
+
+@transaction.atomic
+def add_spelling(entity: Entity, spelling: str, *, by) -> Entity:
+    """Remember ``spelling`` as another way the entity's name is written, unless it is known."""
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)  # two editors may add at once
+    before = list(entity.aliases)
+    entity.add_alias(spelling)
+    if entity.aliases != before:
+        require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
+        entity.save(update_fields=["aliases", "updated_at"])
+    return entity

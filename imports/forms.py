@@ -1,0 +1,10 @@
+from django import forms
+
+
+class BatchPageForm(forms.Form):
+    """The query parameters of an import's page: which rows, which page of them."""
+
+    ERRORS = "errors"
+
+    show = forms.ChoiceField(required=False, choices=[("", "all"), (ERRORS, "errors only")])
+    page = forms.IntegerField(required=False, min_value=1)
