@@ -2,24 +2,19 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 from newsroom.database import database_settings
-from newsroom.env import env_bool, env_int, env_list, env_str
+from newsroom.env import env_bool, env_int, env_list, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
-    SECRET_KEY = "django-insecure-local-development-only"
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names the site is served on.")
+# Without SECRET_KEY and ALLOWED_HOSTS in the environment, what a checkout needs for management
+# commands and a local runserver: its own key, made once in .secret-key (git ignores it), and
+# local host names. Served through WSGI or ASGI with DEBUG off, the app refuses to start without
+# both (newsroom.env.require_production_settings).
+SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(BASE_DIR / ".secret-key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -55,7 +50,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
-WSGI_APPLICATION = "newsroom.wsgi.application"
+# runserver builds its own application, as Django does without this setting: newsroom.wsgi is for
+# production servers and refuses to start without production settings.
+WSGI_APPLICATION = None
 
 TEMPLATES = [
     {

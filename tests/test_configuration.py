@@ -1,9 +1,19 @@
-"""Settings from the environment: DATABASE_URL, production checks, the local admin account."""
+"""Settings from the environment: DATABASE_URL, a checkout without settings, production checks, the local admin."""
 
+import contextlib
+import hashlib
+import http.client
+import json
 import os
 import secrets
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -13,7 +23,7 @@ from django.core.management import call_command
 
 from accounts.management.commands import ensure_local_admin
 from newsroom.database import database_url, parse_database_url
-from newsroom.env import env_bool
+from newsroom.env import env_bool, local_secret_key
 from tests.processes import current_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,30 +72,170 @@ def test_a_boolean_setting_must_be_a_boolean(monkeypatch):
         env_bool("DEBUG")
 
 
+# Not what the test run set for itself (tests/settings.py), only what a test gives.
+OURS = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def clean_env(**env: str) -> dict[str, str]:
+    """A fresh shell's environment with the test database, and `env`."""
+    clean = {key: value for key, value in os.environ.items() if key not in OURS}
+    return {**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DATABASE_URL": current_database_url(), **env}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # Not what the test run set for itself (tests/settings.py), only what the test gives.
-    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {key: value for key, value in os.environ.items() if key not in ours}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DATABASE_URL": current_database_url(), **env},
+        env=clean_env(**env),
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(port: int, **env: str) -> Iterator[subprocess.Popen]:
+    """The app served as README.md's "Deploying" says, in a fresh shell's environment and `env`."""
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "newsroom.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=clean_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, so that its worker ends with it
+    )
+    try:
+        yield server
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.communicate()
+
+
+def refusal(port: int, **env: str) -> tuple[int, str]:
+    """The exit status and standard error of a gunicorn that should not start."""
+    with gunicorn(port, **env) as server:
+        _, stderr = server.communicate(timeout=60)
+    return server.returncode, stderr
+
+
+@pytest.mark.django_db
+class TestACheckoutWithoutSettings:
+    """README's commands in a fresh shell: no DEBUG, SECRET_KEY or ALLOWED_HOSTS."""
+
+    def test_the_checks_pass(self):
+        result = manage("check")
+        assert result.returncode == 0, result.stderr
+        assert "System check identified no issues" in result.stdout
+
+    @pytest.mark.django_db(transaction=True)  # the import commits in another process; the flush after cleans up
+    def test_the_seeds_import(self):
+        result = manage("import_seeds", "--json", "seeds/")
+        assert result.returncode in (0, 1), result.stderr  # 1 would be about the files, not the settings
+        assert "Traceback" not in result.stderr
+        assert json.loads(result.stdout)["files"]
+
+    def test_it_keeps_its_own_key_in_a_file_only_its_owner_reads(self):
+        key_digest = (
+            "import hashlib; from django.conf import settings;"
+            "print(hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest())"
+        )
+        first, second = (
+            manage("shell", "--no-imports", "-c", key_digest),
+            manage("shell", "--no-imports", "-c", key_digest),
+        )
+        assert first.returncode == 0, first.stderr
+        key_file = ROOT / ".secret-key"
+        assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+        assert first.stdout == second.stdout == hashlib.sha256(key_file.read_text().strip().encode()).hexdigest() + "\n"
+
+    def test_a_setting_that_makes_no_sense_is_one_line(self):
+        result = manage("check", DEBUG="maybe")
+        assert result.returncode == 2
+        assert result.stderr == (
+            "Configuration error: DEBUG='maybe' is not a boolean; use 1/0, true/false, yes/no or on/off.\n"
+        )
+
+
+class TestLocalSecretKey:
+    def test_it_is_made_once_for_its_owner_alone(self, tmp_path):
+        path = tmp_path / ".secret-key"
+        key = local_secret_key(path)
+        assert len(key) >= 50
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        assert local_secret_key(path) == key
+        assert [p.name for p in tmp_path.iterdir()] == [".secret-key"]  # no temporary file left behind
+
+    def test_processes_starting_together_share_one_key(self, tmp_path):
+        path = tmp_path / ".secret-key"
+        with ThreadPoolExecutor(8) as pool:
+            keys = set(pool.map(lambda _: local_secret_key(path), range(32)))
+        assert keys == {path.read_text().strip()}
+
+    @pytest.mark.parametrize("name", [".secret-key", ".secret-key.k3y_t3mp"])  # the key, one being made
+    def test_git_ignores_it(self, name):
+        if shutil.which("git") is None or not (ROOT / ".git").exists():
+            pytest.skip("not a git checkout")
+        assert subprocess.run(["git", "check-ignore", "--quiet", "--no-index", name], cwd=ROOT).returncode == 0
+
+    def test_where_it_cannot_be_written_the_secret_key_must_be_set(self, tmp_path):
+        # As on a read-only deployment (a folder that is not there fails the same way, even for root).
+        with pytest.raises(ImproperlyConfigured, match=r"^Set SECRET_KEY: it is not in the environment, and no local"):
+            local_secret_key(tmp_path / "not-there" / ".secret-key")
+
+
 @pytest.mark.django_db
 class TestProductionSettings:
-    def test_without_debug_a_secret_key_is_required(self):
-        result = manage("check")
-        assert result.returncode != 0
-        assert "Set SECRET_KEY (or DEBUG=1 for local development)." in result.stderr
+    def test_the_server_refuses_to_start_without_them(self):
+        status, stderr = refusal(free_port())
+        assert status != 0
+        assert (
+            "Configuration error: Set SECRET_KEY and ALLOWED_HOSTS to serve Newsroom in production (DEBUG is off).\n"
+        ) in stderr
+        assert "Traceback" not in stderr
 
-    def test_without_debug_allowed_hosts_are_required(self):
-        result = manage("check", SECRET_KEY="x" * 60)
-        assert "Set ALLOWED_HOSTS to the host names the site is served on." in result.stderr
+    def test_the_server_names_what_is_missing(self):
+        status, stderr = refusal(free_port(), SECRET_KEY=secrets.token_urlsafe(50))
+        assert status != 0
+        assert "Configuration error: Set ALLOWED_HOSTS to serve Newsroom in production (DEBUG is off).\n" in stderr
+        assert "Traceback" not in stderr
+
+    def test_with_them_the_server_answers(self):
+        port = free_port()
+        production = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0"}
+        with gunicorn(port, **production) as server:
+            deadline = time.monotonic() + 60
+            while True:
+                assert server.poll() is None, server.communicate()[1]
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    connection.request("GET", "/")
+                    response = connection.getresponse()
+                    break
+                except ConnectionRefusedError:
+                    assert time.monotonic() < deadline, "gunicorn did not answer within a minute"
+                    time.sleep(0.2)
+        assert response.status == 302  # to the login page: the app is up
+        assert response.getheader("Location") == "/accounts/login/?next=/"
 
     def test_the_deployment_checklist_is_clean(self):
         result = manage(
