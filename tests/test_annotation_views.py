@@ -1,9 +1,12 @@
 """The annotation endpoints: every role, with and without htmx, and malformed requests."""
 
 import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
+from annotations import services
 from annotations.models import Annotation
 from annotations.rendering import revision
 from entities.models import Entity
@@ -361,3 +364,109 @@ class TestEveryEndpoint:
         response = getattr(client_for(stranger), method)(url_of(article, quote), headers=HTMX)
         assert response.status_code == 403
         assert Annotation.objects.count() == 1 and Annotation.objects.get().note == ""
+
+
+class TestWritesGoThroughTheService:
+    def test_an_annotator_without_add_entity_cannot_create_one_through_the_form(self, client_for, quote):
+        # Annotates, but may not add to the entity catalogue.
+        annotator = User.objects.create_user("anna", password="x")
+        annotator.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="annotations", codename__in=["view_annotation", "change_annotation"]
+            )
+        )
+        quote.author = annotator
+        quote.save()
+        response = client_for(annotator).post(
+            edit_url(quote),
+            {"entity_query": "Új Ember", "new_entity_name": "Új Ember", "new_entity_kind": "person", "note": "x"},
+            headers=HTMX,
+        )
+        assert response.status_code == 403
+        assert response.content.decode() == "You may not add entities to the catalogue."
+        assert not Entity.objects.exists()
+        quote.refresh_from_db()
+        assert (quote.entity, quote.note) == (None, "")
+
+    def test_a_refused_entity_leaves_nothing_half_done(self, editor, article):
+        mention = make_annotation(article, *span_of(article, "Kim Dzsongun", 0), kind="entity", author=editor)
+        kim = make_entity("Kim Jong Un")
+        editor.groups.clear()  # still the author, but no longer allowed to change entities
+        editor.user_permissions.set(
+            Permission.objects.filter(content_type__app_label="annotations", codename="change_annotation")
+        )
+        editor = User.objects.get(pk=editor.pk)  # forget the cached permissions
+        with pytest.raises(PermissionDenied):
+            services.update_annotation(mention, by=editor, entity=kim, note="linked")
+        kim.refresh_from_db()
+        mention.refresh_from_db()
+        assert (kim.aliases, mention.entity, mention.note) == ([], None, "")
+
+
+class TestPagesStayConsistent:
+    """After a create, change or delete the acting editor's page agrees with itself, whoever else wrote."""
+
+    def test_a_create_after_someone_elses_brings_the_whole_list_and_text(
+        self, client_for, editor, other_editor, article
+    ):
+        seen = shown_revision(article)  # the page as the editor loaded it
+        theirs = make_annotation(article, *span_of(article, "Harmadik"), author=other_editor)
+
+        response = client_for(editor).post(
+            create_url(article), selection(article, "Phenjanba", "entity") | seen, headers=HTMX
+        )
+
+        ours = Annotation.objects.get(exact="Phenjanba")
+        html = response.content.decode()
+        assert '<ol hx-swap-oob="innerHTML:#annotation-list">' in html
+        assert f'id="annotation-{theirs.pk}"' in html and f'id="annotation-{ours.pk}"' in html
+        assert '<div hx-swap-oob="innerHTML:#article-text">' in html and html.count("<p id=") == 3
+        assert f'data-annotations="{theirs.pk}"' in html and f'data-annotations="{ours.pk}"' in html
+        assert '<span class="count">2</span>' in html
+
+    def test_a_change_after_someone_elses_brings_the_whole_list(self, client_for, editor, other_editor, quote, article):
+        seen = shown_revision(article)
+        theirs = make_annotation(article, *span_of(article, "Harmadik"), author=other_editor)
+        html = (
+            client_for(editor)
+            .post(edit_url(quote), {"note": "ellenőrizve", "quote_type": "direct"} | seen, headers=HTMX)
+            .content.decode()
+        )
+        assert '<ol hx-swap-oob="innerHTML:#annotation-list">' in html and f'id="annotation-{theirs.pk}"' in html
+        assert "ellenőrizve" in html and '<span class="count">2</span>' in html
+
+    def test_a_delete_after_someone_elses_delete_brings_the_whole_list(self, client_for, editor, quote, article):
+        gone = make_annotation(article, *span_of(article, "Harmadik"), author=editor)
+        seen = shown_revision(article)
+        gone.delete()
+        html = client_for(editor).post(delete_url(quote), seen, headers=HTMX).content.decode()
+        assert '<ol hx-swap-oob="innerHTML:#annotation-list"></ol>' in html
+        assert '<span class="count">0</span>' in html and "<mark" not in html
+
+    def test_alone_on_the_page_only_what_changed_comes_back(self, client_for, editor, quote, article):
+        html = (
+            client_for(editor)
+            .post(edit_url(quote), {"note": "x", "quote_type": "direct"} | shown_revision(article), headers=HTMX)
+            .content.decode()
+        )
+        assert "innerHTML:" not in html and "<p id=" not in html
+        assert f'data-annotation="{quote.pk}" hx-swap-oob="true">' in html  # the list entry, replaced
+        assert f'<input type="hidden" name="revision" value="{shown_revision(article)["revision"]}">' in html
+
+    def test_the_page_shows_the_revision_it_sends_back(self, client_for, editor, quote, article):
+        html = client_for(editor).get(f"/articles/{article.pk}/").content.decode()
+        assert f'<input type="hidden" name="revision" value="{shown_revision(article)["revision"]}">' in html
+
+
+def test_re_rendered_paragraphs_do_not_repeat_the_anchor_of_an_annotation_begun_earlier(client_for, editor, article):
+    start, _ = span_of(article, "Phenjanba")
+    _, end = span_of(article, "Észak-Korea")
+    across = make_annotation(article, start, end, kind="claim", author=editor)
+    html = (
+        client_for(editor)
+        .post(create_url(article), selection(article, "elismerte", "entity"), headers=HTMX)
+        .content.decode()
+    )
+    assert html.count("<p id=") == 1  # only the second paragraph…
+    assert f'data-annotations="{across.pk}' in html  # …where the claim goes on…
+    assert f'id="hl-{across.pk}"' not in html  # …but its anchor stays in the first paragraph

@@ -1,5 +1,8 @@
 """The article list and the article page, for each kind of visitor."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -186,3 +189,50 @@ class TestEditArticle:
         article = make_article()
         response = client.post(reverse("articles:edit", args=[article.pk]), {"title": "X", "status": "done"})
         assert response.status_code == 403
+
+
+class TestPaging:
+    def test_the_next_page_link_keeps_the_search_and_reaches_page_two(self, client_for, editor):
+        for i in range(55):
+            make_article(f"Cikk {i}. Kim Dzsongun Phenjanban.")
+        make_article("Más cikk. Szöveg.")
+        client = client_for(editor)
+        html = client.get(LIST, {"q": "Kim"}).content.decode()
+        link = re.search(r'<a href="([^"]*)" rel="next">', html)[1]
+        assert link == "?q=Kim&amp;page=2"  # one "?", the search kept
+        second = client.get(LIST + unescape(link))
+        assert second.context["page"].number == 2
+        assert "Page 2 of 2 · 55 articles" in second.content.decode()
+
+    @pytest.mark.parametrize(
+        ("parameters", "message"),
+        [
+            ({"q": "Kim\x00"}, "q: Null characters are not allowed."),
+            ({"q": "x" * 201}, "q: Ensure this value has at most 200 characters (it has 201)."),
+            ({"status": "archived"}, "status: Select a valid choice. archived is not one of the available choices."),
+            ({"page": "two"}, "page: Enter a whole number."),
+            ({"page": "0"}, "page: Ensure this value is greater than or equal to 1."),
+        ],
+    )
+    def test_bad_parameters_get_a_400_that_says_why(self, client_for, editor, parameters, message):
+        response = client_for(editor).get(LIST, parameters)
+        assert response.status_code == 400
+        assert response.content.decode() == message
+
+
+class TestHtmxHistory:
+    def test_a_history_restore_gets_the_whole_page_and_caches_know_the_difference(self, client_for, editor):
+        make_article("Kim Dzsongun Phenjanban. Szöveg.", title="Kim")
+        client = client_for(editor)
+        fragment = client.get(LIST, {"q": "Kim"}, headers={"HX-Request": "true"})
+        restored = client.get(LIST, {"q": "Kim"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+        assert "<html" not in fragment.content.decode()
+        assert "<html" in restored.content.decode() and "Kim" in restored.content.decode()
+        assert "HX-Request" in fragment["Vary"] and "HX-Request" in restored["Vary"]
+
+
+def test_the_article_page_names_the_file_not_the_server_path(client_for, editor):
+    article = make_article("Kim Dzsongun Phenjanban. Szöveg.", source_filename="/srv/newsroom/incoming/2025/cikk.txt")
+    html = client_for(editor).get(detail(article)).content.decode()
+    assert ">cikk.txt</span>" in html
+    assert "/srv/newsroom" not in html and "incoming" not in html

@@ -1,0 +1,62 @@
+"""A database from before the apps were split migrates forward with every row and permission kept."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from accounts import roles
+from annotations.models import Annotation
+from articles.models import Article
+from entities.models import Entity
+
+# The last migrations before Entity and Annotation left the articles app.
+BEFORE = [("articles", "0006_entity_spelling_keys"), ("entities", None), ("annotations", None)]
+BODY = "Kim Dzsongun Phenjanba ment. „Hősök” – mondta Kim Dzsongun."
+
+
+def migrate_to(targets) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return MigrationExecutor(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_articles_entities_and_annotations_survive_the_move_to_their_own_apps():
+    old = migrate_to(BEFORE).loader.project_state(BEFORE[:1]).apps
+    user = old.get_model("auth", "User").objects.create(username="regi")
+    editors = old.get_model("auth", "Group").objects.get(name="Editors")
+    user.groups.add(editors)
+    article = old.get_model("articles", "Article").objects.create(
+        title="Régi cikk", body=BODY, published_on="2025-06-01", date_precision="month", content_sha256="a" * 64
+    )
+    kim = old.get_model("articles", "Entity").objects.create(
+        name="Kim Dzsongun", kind="person", aliases=["Kim Jong Un"]
+    )
+    old.get_model("articles", "Annotation").objects.create(
+        article=article, kind="quote", start=30, end=35, exact="Hősök", entity=kim, author=user, quote_type="direct"
+    )
+
+    content_types = old.get_model("contenttypes", "ContentType").objects
+    old_ids = {model: content_types.get(app_label="articles", model=model).pk for model in ["entity", "annotation"]}
+
+    call_command("migrate", verbosity=0)  # forward to the current schema, post_migrate included
+
+    moved = Annotation.objects.select_related("article", "entity", "author").get()
+    assert (moved.article.title, moved.exact, moved.quote_type) == ("Régi cikk", "Hősök", "direct")
+    assert moved.entity == Entity.objects.get(name="Kim Dzsongun")
+    assert moved.entity.aliases == ["Kim Jong Un"]
+    assert Article.objects.get().annotations.get() == moved
+    # The content types moved, so whatever points at them (permissions, admin log) moved with them.
+    assert ContentType.objects.get_for_model(Entity).pk == old_ids["entity"]
+    assert ContentType.objects.get_for_model(Annotation).pk == old_ids["annotation"]
+    assert not ContentType.objects.filter(app_label="articles", model__in=["entity", "annotation"]).exists()
+    # The editor keeps the right to annotate.
+    regi = User.objects.get(username="regi")
+    assert regi.has_perm("annotations.add_annotation") and regi.has_perm("entities.add_entity")
+    assert set(
+        Group.objects.get(name=roles.EDITORS).permissions.values_list("content_type__app_label", "codename")
+    ) == set(roles.EDITOR_PERMISSIONS)
