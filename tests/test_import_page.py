@@ -274,3 +274,37 @@ class TestPermissions:
     def test_editors_do_not_see_the_import_link(self, client_for, editor, admin):
         assert "Import</a>" not in client_for(editor).get("/articles/").content.decode()
         assert "Import</a>" in client_for(admin).get("/articles/").content.decode()
+
+
+class TestResultPages:
+    @pytest.fixture
+    def long_batch(self, admin):
+        from imports.running import create_batch
+        from imports.uploads import Entry
+
+        entries = [Entry(f"{i:03d}.jpg", error="not a .txt seed file: skipped") for i in range(205)]
+        return create_batch(entries, user=admin, uploads="sok.zip", in_background=False)
+
+    def test_next_reaches_page_two_and_keeps_the_filter(self, admin_client, long_batch):
+        url = reverse("imports:batch", args=[long_batch.pk])
+        html = admin_client.get(url, {"show": "errors"}).content.decode()
+        link = re.search(r'<a href="([^"]*)">Next →</a>', html)[1]
+        assert link == "?show=errors&amp;page=2"
+        second = admin_client.get(url + link.replace("&amp;", "&")).content.decode()
+        assert "200.jpg" in second and "199.jpg" not in second
+
+    @pytest.mark.parametrize(
+        ("parameters", "message"),
+        [
+            ({"show": "everything"}, "show: Select a valid choice. everything is not one of the available choices."),
+            ({"page": "\x00"}, "page: Enter a whole number."),
+        ],
+    )
+    def test_bad_parameters_get_a_400_that_says_why(self, admin_client, long_batch, parameters, message):
+        response = admin_client.get(reverse("imports:batch", args=[long_batch.pk]), parameters)
+        assert (response.status_code, response.content.decode()) == (400, message)
+
+    def test_a_history_restore_gets_the_whole_page(self, admin_client, long_batch):
+        url = reverse("imports:batch", args=[long_batch.pk])
+        restored = admin_client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+        assert "<html" in restored.content.decode() and "HX-Request" in restored["Vary"]

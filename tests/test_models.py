@@ -126,3 +126,17 @@ class TestGroups:
     def test_admins_also_import_and_manage_people(self):
         admins = set(Group.objects.get(name="Admins").permissions.values_list("codename", flat=True))
         assert {"import_articles", "add_user", "change_user", "add_annotation"} <= admins
+
+
+class TestAnnotationOrder:
+    def test_a_plain_query_neither_joins_nor_sorts_by_the_article(self):
+        sql = str(Annotation.objects.filter(article_id=1).query)
+        assert "JOIN" not in sql and "ORDER BY" not in sql
+
+    def test_text_order_is_by_start_the_outer_one_first_then_the_older(self, editor):
+        article = make_article(BODY)
+        inner = make_annotation(article, 0, 3, author=editor)
+        later = make_annotation(article, 4, 5, author=editor)
+        outer = make_annotation(article, 0, 14, author=editor)
+        twin = make_annotation(article, 0, 3, author=editor)
+        assert list(Annotation.objects.in_text_order()) == [outer, inner, twin, later]

@@ -1,8 +1,9 @@
 """The article body as paragraphs with highlights: offsets, overlaps and escaping."""
 
+import datetime
 from types import SimpleNamespace
 
-from annotations.rendering import paragraph_spans, render_body
+from annotations.rendering import ShownAnnotation, annotation_item, join_html, paragraph_spans, render_body
 
 
 def ann(pk: int, start: int, end: int, kind: str = "entity"):
@@ -56,3 +57,52 @@ def test_offsets_count_code_points_so_emoji_do_not_shift_highlights():
     body = "🚀🚀 Kim Dzsongun"
     (paragraph,) = render_body(body, [ann(1, 3, 6)])
     assert ">Kim</mark> Dzsongun" in paragraph.html
+
+
+def test_a_paragraph_escapes_nothing_twice_and_carries_its_offsets():
+    (paragraph,) = render_body("<b>Kim</b> & Sojgu", [ann(4, 3, 6)])
+    html = paragraph.as_html(oob=True)
+    assert html.startswith('<p id="p-0" data-start="0" data-end="18" hx-swap-oob="true">&lt;b&gt;')
+    assert 'data-annotation="4" data-depth="1">Kim</mark>&lt;/b&gt; &amp; Sojgu</p>' in html
+
+
+def test_only_the_paragraphs_asked_for_are_rendered_and_anchors_stay_where_annotations_begin():
+    body = "Első bekezdés vége.\n\nMásodik eleje."
+    (second,) = render_body(body, [ann(7, 14, 28), ann(8, 21, 28)], within=(21, 35))
+    assert 'id="hl-7"' not in second.html  # begun in the first paragraph
+    assert second.html.count('id="hl-8"') == 1
+
+
+def test_an_annotation_beginning_in_a_blank_line_is_anchored_where_its_text_shows():
+    body = "Első.\n\nMásodik."
+    first, second = render_body(body, [ann(5, 6, 10)])
+    assert 'id="hl-5"' not in first.html
+    assert second.html.startswith('<span class="anchor" id="hl-5"></span><mark')
+
+
+def test_a_list_entry_escapes_every_value_from_the_database():
+    entry = ShownAnnotation(
+        pk=3,
+        kind="claim",
+        start=0,
+        end=5,
+        exact="<img src=x onerror=alert(1)>",
+        verdict="false",
+        evidence=['https://example.org/?a="><script>'],
+        quote_type="",
+        cue_verb="",
+        source_type="",
+        note="<script>alert(2)</script>",
+        created_at=datetime.datetime(2025, 6, 9, 10, 42, tzinfo=datetime.UTC),
+        updated_at=datetime.datetime(2025, 6, 9, 10, 42, tzinfo=datetime.UTC),
+        entity_name="<b>Kim</b>",
+        author_name='"><i>anna',
+    )
+    html = annotation_item(entry)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert 'href="https://example.org/?a=&quot;&gt;&lt;script&gt;"' in html
+    assert '<span class="entity">&lt;b&gt;Kim&lt;/b&gt;</span>' in html
+    assert '<span class="verdict verdict-false">False</span>' in html
+    assert "&quot;&gt;&lt;i&gt;anna · " in html
+    assert join_html([html, "<u>"]) == html + "&lt;u&gt;"  # pieces not marked safe are escaped
