@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from annotations.models import Annotation
+from annotations import services
+from annotations.models import DETAILS_BY_KIND, Annotation
 
 
 @admin.register(Annotation)
@@ -11,7 +12,34 @@ class AnnotationAdmin(admin.ModelAdmin):
     search_fields = ["exact", "note", "entity__name"]
     autocomplete_fields = ["entity"]
     raw_id_fields = ["article", "author"]
-    readonly_fields = ["prefix", "suffix", "created_at", "updated_at"]
+    # Where an annotation sits and who made it are fixed; its entity and details can be changed.
+    readonly_fields = [
+        "article",
+        "kind",
+        "start",
+        "end",
+        "exact",
+        "prefix",
+        "suffix",
+        "author",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # annotations are made on the article page, anchored in its text
+
+    # Changes and deletions go through the annotation service, like the article page's.
+    def save_model(self, request, obj, form, change):
+        details = {name: form.cleaned_data[name] for name in DETAILS_BY_KIND[obj.kind] if name in form.cleaned_data}
+        stored = Annotation.objects.get(pk=obj.pk)
+        services.update_annotation(stored, by=request.user, entity=form.cleaned_data.get("entity"), **details)
+
+    def delete_model(self, request, obj):
+        services.delete_annotation(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_annotations(queryset, by=request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__body", "article__search_vector")

@@ -69,3 +69,10 @@ def delete_annotation(annotation: Annotation, *, by) -> None:
     if not annotation.deletable_by(by):
         raise PermissionDenied(_("Only its author or an admin may delete this annotation."))
     annotation.delete()
+
+
+@transaction.atomic
+def delete_annotations(annotations, *, by) -> None:
+    """Delete several (the admin's bulk action): all of them, or none if one may not be deleted."""
+    for annotation in annotations:
+        delete_annotation(annotation, by=by)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from entities import services
 from entities.models import Entity
 
 
@@ -19,3 +20,13 @@ class EntityAdmin(admin.ModelAdmin):
         if search_term:
             queryset |= self.model.objects.filter(aliases__contains=[search_term])
         return queryset, may_have_duplicates
+
+    # Through the entity service, like every other write.
+    def save_model(self, request, obj, form, change):
+        services.save_entity(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_entities([obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_entities(queryset, by=request.user)

@@ -32,3 +32,22 @@ def add_spelling(entity: Entity, spelling: str, *, by) -> Entity:
         require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
         entity.save(update_fields=["aliases", "updated_at"])
     return entity
+
+
+@transaction.atomic
+def save_entity(entity: Entity, *, by) -> Entity:
+    """Store an entity as edited whole (the admin's form): new, or changed."""
+    if entity.pk is None:
+        require(by, "entities.add_entity", _("You may not add entities to the catalogue."))
+    else:
+        require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
+    entity.save()
+    return entity
+
+
+@transaction.atomic
+def delete_entities(entities, *, by) -> None:
+    """Delete entities; their annotations stay, without an entity."""
+    require(by, "entities.delete_entity", _("You may not delete entities from the catalogue."))
+    for entity in entities:
+        entity.delete()

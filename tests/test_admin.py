@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from annotations.models import Annotation
+from entities.models import Entity
 from imports.running import create_batch, run_batch
 from imports.uploads import Entry
 from tests.factories import make_annotation, make_article, make_entity, span_of
@@ -64,3 +65,32 @@ def test_the_body_cannot_be_edited_in_the_admin(superuser_client, editor):
     article.refresh_from_db()
     assert article.title == "Új"
     assert article.body == "Kim Dzsongun Phenjanban. Szöveg."
+
+
+def test_the_admin_changes_and_deletes_annotations_through_the_service(superuser_client, editor):
+    article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
+    claim = make_annotation(article, 0, 12, author=editor, kind=Annotation.Kind.CLAIM)
+    kim = make_entity("Kim Dzsongun")
+    response = superuser_client.post(
+        f"/admin/annotations/annotation/{claim.pk}/change/",
+        {"entity": kim.pk, "verdict": "false", "note": "Cáfolva.", "evidence": "", "quote_type": "", "cue_verb": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim.refresh_from_db()
+    assert (claim.entity, claim.verdict, claim.note, claim.exact) == (kim, "false", "Cáfolva.", "Kim Dzsongun")
+
+    response = superuser_client.post(
+        "/admin/annotations/annotation/",
+        {"action": "delete_selected", "_selected_action": [claim.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Annotation.objects.exists()
+
+
+def test_the_admin_keeps_an_entitys_spelling_keys_through_the_service(superuser_client):
+    response = superuser_client.post(
+        "/admin/entities/entity/add/",
+        {"name": "Kim Dzsongun", "kind": "person", "aliases": "Kim Jong Un", "description": "", "external_id": ""},
+    )
+    assert response.status_code == 302
+    assert Entity.objects.get().spelling_keys == ["kimjongun"]
