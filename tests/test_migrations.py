@@ -60,3 +60,8 @@ def test_articles_entities_and_annotations_survive_the_move_to_their_own_apps():
     assert set(
         Group.objects.get(name=roles.EDITORS).permissions.values_list("content_type__app_label", "codename")
     ) == set(roles.EDITOR_PERMISSIONS)
+
+
+@pytest.mark.django_db
+def test_the_models_and_the_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits non-zero when one is missing
