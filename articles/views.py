@@ -46,7 +46,7 @@ def article_edit(request, pk: int):
         services.update_article(article, by=request.user, **form.cleaned_data)
         if not request.htmx:
             return redirect(article)
-        return render(request, f"{DETAIL}#article-header", {"article": article, "form": ArticleForm(initial=form.data)})
+        return render(request, f"{DETAIL}#article-header", {"article": article, "form": _article_form(article)})
     # What is stored stays on show, beside the errors.
     if request.htmx:
         return render(request, f"{DETAIL}#article-header", {"article": article, "form": form}, status=422)
@@ -57,7 +57,7 @@ def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
     annotations = shown_annotations(article.annotations.all())
     return {
         "article": article,
-        "form": form or ArticleForm(initial={"title": article.title, "status": article.status}),
+        "form": form or _article_form(article),
         "paragraphs": render_body(article.body, annotations),
         "annotations": annotations,
         "annotation_items": annotation_items(annotations),
@@ -65,3 +65,7 @@ def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
         "total": len(annotations),
         "revision": revision((annotation.pk, annotation.updated_at) for annotation in annotations),
     }
+
+
+def _article_form(article: Article) -> ArticleForm:
+    return ArticleForm(initial={"title": article.title, "status": article.status})
