@@ -47,9 +47,15 @@ DETAILS_BY_KIND = {
 }
 
 
+def text_order(annotation) -> tuple[int, int, int]:
+    """The sort key of the order a reader meets annotations in: by start, the longer (outer) one
+    first, then the older. Also for plain rows, which have ``start``, ``end`` and ``pk`` too."""
+    return annotation.start, -annotation.end, annotation.pk
+
+
 class AnnotationQuerySet(models.QuerySet):
     def in_text_order(self):
-        """As a reader meets them: by start, the longer (outer) one first, then the older."""
+        """The database's side of text_order()."""
         return self.order_by("start", "-end", "pk")
 
 

@@ -22,17 +22,30 @@ from functools import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from annotations.models import Annotation
+from annotations.models import Annotation, text_order
 
 PARAGRAPH_BREAK = re.compile(r"\n{2,}")
-KIND_LABELS = dict(Annotation.Kind.choices)
-VERDICT_LABELS = dict(Annotation.Verdict.choices)
-QUOTE_TYPE_LABELS = dict(Annotation.QuoteType.choices)
-SOURCE_TYPE_LABELS = dict(Annotation.SourceType.choices)
 SWAP_OOB = SafeString(' hx-swap-oob="true"')  # a fragment that replaces its namesake in the page
+HIGHLIGHT_CLASSES = {kind: f"hl-{kind}" for kind in Annotation.Kind.values}
+ITEM_CLASSES = {kind: f"annotation kind-{kind}" for kind in Annotation.Kind.values}
+# Markup around the text of a highlight: filled in with numbers and the class names above only.
+ANCHOR = '<span class="anchor" id="hl-{pk}"></span>'
+MARK = '<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost}" data-depth="{depth}">'
+# An entry of the annotation list. Its id, class names, URL and the time (made by code from
+# numbers) go in first; then format_html fills in, escaping them, the values in {{named}} places.
+ITEM = (
+    '<li id="annotation-{pk}" class="{classes}" data-annotation="{pk}"{swap}>'
+    '<a class="exact" href="#hl-{pk}" hx-get="{edit_url}{pk}/" hx-target="#annotator-panel">'
+    '<span class="kind-label">{{kind_label}}</span> {{exact}}</a>'
+    '<p class="details">{{details}}</p>{{extras}}'
+    '<p class="byline">{{author}} · <time datetime="{created_iso}">{created}</time></p></li>'
+)
+TAG = '<span class="{}">{}</span>'
+EVIDENCE_LINK = '<li><a href="{}" rel="noopener noreferrer" target="_blank">{}</a></li>'
 
 
 @dataclass(slots=True)
@@ -169,27 +182,29 @@ def _apply(position: int, starting, ending, active: dict[int, Annotation]) -> No
 
 
 def _segment(text: str, covering: Iterable[Annotation], anchored: Iterable[int]) -> SafeString:
-    """One run of text and the annotations over it; a line break stays a "\\n" (white-space: pre-line)."""
-    anchors = format_html_join("", '<span class="anchor" id="hl-{}"></span>', ((pk,) for pk in anchored))
-    covering = sorted(covering, key=lambda a: (a.start, -a.end, a.pk))
+    """One run of text and the annotations over it; a line break stays a "\\n" (white-space: pre-line).
+
+    The page has hundreds of these: the markup around the text is made of ids (numbers) and the
+    kinds' class names (constants here), so only the text itself needs escaping.
+    """
+    anchors = "".join(ANCHOR.format(pk=int(pk)) for pk in anchored)
     if not covering:
-        return format_html("{}{}", anchors, text) if anchors else escape(text)
+        return format_html(anchors + "{}", text)
+    covering = sorted(covering, key=text_order)
     # The innermost annotation is the one a click on this text means.
     innermost = min(covering, key=lambda a: (a.end - a.start, -a.start))
-    return format_html(
-        '{}<mark class="hl {}" data-annotations="{}" data-annotation="{}" data-depth="{}">{}</mark>',
-        anchors,
-        " ".join(f"hl-{kind}" for kind in sorted({a.kind for a in covering})),
-        " ".join(str(a.pk) for a in covering),
-        innermost.pk,
-        min(len(covering), 4),
-        text,
+    mark = MARK.format(
+        classes=" ".join(HIGHLIGHT_CLASSES[kind] for kind in sorted({a.kind for a in covering})),
+        ids=" ".join(str(int(a.pk)) for a in covering),
+        innermost=int(innermost.pk),
+        depth=min(len(covering), 4),
     )
+    return format_html(anchors + mark + "{}</mark>", text)
 
 
-def join_html(parts: Iterable[SafeString]) -> SafeString:
-    """Pieces of HTML, each escaped unless it is safe already, as one."""
-    return format_html_join("", "{}", ((part,) for part in parts))
+def join_html(parts: Iterable[str]) -> SafeString:
+    """Pieces of HTML as one, each escaped unless it is safe already (as Django's join filter does)."""
+    return mark_safe("".join(map(conditional_escape, parts)))
 
 
 def kinds_in(annotations: Iterable[Annotation | ShownAnnotation]) -> dict[str, int]:
@@ -207,43 +222,61 @@ def paragraphs_around(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def annotation_item(annotation: ShownAnnotation | Annotation, *, oob: bool = False) -> SafeString:
-    """One entry of the annotation list beside the text."""
+    """One entry of the annotation list beside the text.
+
+    As for highlights, the markup is filled in with numbers and constants; every value from the
+    database (the text, names, the note, links) goes through format_html's escaping.
+    """
     shown = annotation if isinstance(annotation, ShownAnnotation) else ShownAnnotation.of(annotation)
-    tags = [
-        ("entity", shown.entity_name),
-        (f"verdict verdict-{shown.verdict}", VERDICT_LABELS.get(shown.verdict)),
-        ("tag", QUOTE_TYPE_LABELS.get(shown.quote_type)),
-        ("tag", shown.cue_verb),
-        ("tag", SOURCE_TYPE_LABELS.get(shown.source_type)),
+    details = [
+        format_html(TAG, "entity", shown.entity_name) if shown.entity_name else "",
+        _choice_tag("verdict", shown.verdict),
+        _choice_tag("quote_type", shown.quote_type),
+        format_html(TAG, "tag", shown.cue_verb) if shown.cue_verb else "",
+        _choice_tag("source_type", shown.source_type),
     ]
-    details = format_html_join("", '<span class="{}">{}</span>', ((css, text) for css, text in tags if text))
-    note = format_html('<p class="note">{}</p>', shown.note) if shown.note else ""
-    links = format_html_join(
-        "",
-        '<li><a href="{}" rel="noopener noreferrer" target="_blank">{}</a></li>',
-        ((link, _truncate(link, 60)) for link in shown.evidence),
-    )
-    evidence = format_html('<ul class="evidence">{}</ul>', links) if links else ""
+    details = [tag for tag in details if tag]
+    extras = []
+    if shown.note:
+        extras.append(format_html('<p class="note">{}</p>', shown.note))
+    if shown.evidence:
+        links = format_html_join("", EVIDENCE_LINK, ((link, _truncate(link, 60)) for link in shown.evidence))
+        extras.append(format_html('<ul class="evidence">{}</ul>', links))
     created = timezone.localtime(shown.created_at)
-    return format_html(
-        '<li id="annotation-{pk}" class="annotation kind-{kind}" data-annotation="{pk}"{swap}>'
-        '<a class="exact" href="#hl-{pk}" hx-get="{edit_url}" hx-target="#annotator-panel">'
-        '<span class="kind-label">{kind_label}</span> {exact}</a>'
-        '<p class="details">{details}</p>{note}{evidence}'
-        '<p class="byline">{author} · <time datetime="{created_iso}">{created}</time></p></li>',
-        pk=shown.pk,
-        kind=shown.kind,
+    markup = ITEM.format(
+        pk=int(shown.pk),
+        classes=ITEM_CLASSES[shown.kind],
         swap=SWAP_OOB if oob else "",
-        edit_url=f"{edit_url_prefix()}{shown.pk}/",
-        kind_label=KIND_LABELS[shown.kind],
-        exact=_truncate(shown.exact, 120),
-        details=details,
-        note=note,
-        evidence=evidence,
-        author=shown.author_name,
+        edit_url=edit_url_prefix(),
         created_iso=created.isoformat(),
         created=f"{created.day} {created:%b %Y %H:%M}",
     )
+    return format_html(
+        markup,
+        kind_label=_escaped_label("kind", shown.kind, get_language()),
+        exact=_truncate(shown.exact, 120),
+        details=join_html(details) if details else "",
+        extras=join_html(extras) if extras else "",
+        author=shown.author_name,
+    )
+
+
+def _choice_tag(field: str, value: str) -> SafeString | str:
+    """The tag for a choice (a verdict, a quote type…), or nothing when it is blank."""
+    return _tag(field, value, get_language()) if value else ""
+
+
+@cache
+def _tag(field: str, value: str, language: str | None) -> SafeString:
+    """Made once per choice and language: the list has hundreds of entries and few distinct tags."""
+    css = f"verdict verdict-{value}" if field == "verdict" else "tag"
+    return format_html(TAG, css, _escaped_label(field, value, language))
+
+
+@cache
+def _escaped_label(field: str, value: str, language: str | None) -> SafeString:
+    """A choice's label in ``language`` (the current one: part of the key), escaped once."""
+    return conditional_escape(dict(Annotation._meta.get_field(field).flatchoices)[value])
 
 
 def annotation_items(annotations: Iterable[ShownAnnotation]) -> SafeString:

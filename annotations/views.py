@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import services
 from annotations.forms import AnnotationForm, SelectionForm
-from annotations.models import DETAILS_BY_KIND, Annotation
+from annotations.models import DETAILS_BY_KIND, Annotation, text_order
 from annotations.rendering import (
     annotation_item,
     annotation_items,
@@ -174,7 +174,7 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
         overlapping = [span for span in spans if span.start < around[1] and span.end > around[0]]
         fragments += [p.as_html(oob=True) for p in render_body(article.body, overlapping, within=around)]
     if change == Change.CREATED:
-        following = next((span.pk for span in spans if _in_text_order(annotation, span)), None)
+        following = next((span.pk for span in spans if text_order(span) > text_order(annotation)), None)
         place = f"beforebegin:#annotation-{following}" if following else "beforeend:#annotation-list"
         fragments.append(format_html('<ol hx-swap-oob="{}">{}</ol>', place, annotation_item(annotation)))
     elif change == Change.CHANGED:
@@ -203,8 +203,3 @@ def _summary(counts: dict[str, int], total: int, current: str) -> str:
     return render_to_string(
         f"{DETAIL}#annotation-summary", {"counts": counts, "total": total, "revision": current, "oob": True}
     )
-
-
-def _in_text_order(first, then) -> bool:
-    """Whether ``then`` comes after ``first`` in the list: by start, the longer first, then by id."""
-    return (first.start, -first.end, first.pk) < (then.start, -then.end, then.pk)

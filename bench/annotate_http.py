@@ -9,6 +9,7 @@ queries each takes, and p50/p95 for creating one annotation (htmx POST, fragment
 
 import argparse
 import http.client
+import re
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -17,6 +18,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.crypto import get_random_string
+
+REVISION = re.compile(rb'name="revision" value="([0-9a-f]+)"')
 
 
 def timed_requests(base: str, count: int, request) -> list[float]:
@@ -68,9 +71,13 @@ def main() -> None:
 
             return get
 
+        # As the page does: send the revision of the annotations it shows, and keep the one each
+        # answer brings, so the server answers with what changed rather than everything.
+        shown = {}
+
         def create(conn, i):
             start, end = spans[i % len(spans)]
-            body = urlencode({"kind": "entity", "start": start, "end": end, "exact": empty.body[start:end]})
+            body = urlencode({"kind": "entity", "start": start, "end": end, "exact": empty.body[start:end], **shown})
             conn.request(
                 "POST",
                 f"/articles/{empty.pk}/annotations/",
@@ -79,12 +86,16 @@ def main() -> None:
                          "Content-Type": "application/x-www-form-urlencoded"},
             )  # fmt: skip
             response = conn.getresponse()
-            return response.status, response.read()
+            content = response.read()
+            shown["revision"] = REVISION.search(content)[1].decode()
+            return response.status, content
 
         with served.gunicorn(db) as base:
             timed_requests(base, 20, page(busy))  # warm up both workers
             report("article page, 300 annotations", timed_requests(base, args.requests, page(busy)))
             report("article page, 0 annotations", timed_requests(base, args.requests, page(empty)))
+            _, empty_page = page(empty)(http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port), 0)
+            shown["revision"] = REVISION.search(empty_page)[1].decode()
             report("create one annotation (htmx POST)", timed_requests(base, args.requests, create))
             host = urlsplit(base)
             _, fragments = create(http.client.HTTPConnection(host.hostname, host.port), 7)

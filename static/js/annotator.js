@@ -187,6 +187,9 @@
 
   // ---- What the server sends back.
   panel.addEventListener("htmx:afterSwap", (event) => {
+    // Only the panel's own swaps: the entity suggestions swapped in below the combobox bubble up
+    // here too, and must not take the focus from a field the person is typing in.
+    if (event.detail.target !== panel) return;
     // A selection the server refused (422): say why and let the editor try again.
     const refusal = panel.querySelector("[data-error]");
     if (refusal) {

@@ -7,10 +7,6 @@ import pytest
 
 from tests.browser.helpers import give_session
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls that tests make
-# between page actions are still ordinary synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,7 +24,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not shutil.which(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER"):
@@ -36,7 +32,11 @@ def browser():
         pytest.skip(f"Chromium is not at {CHROMIUM} (apt-get install chromium; CI installs it)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # While Playwright's sync API is open, its event loop counts as running in this thread, so
+    # Django refuses the ORM calls tests make between page actions (ordinary synchronous code).
+    # Allowed for the browser tests only: the flag goes when Playwright stops.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()

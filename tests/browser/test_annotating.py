@@ -148,6 +148,25 @@ def test_clicking_a_highlight_opens_it_and_editing_saves_in_place(editor, log_in
     assert (claim.verdict, claim.note) == ("mostly_true", "Megerősítve több forrásból.")
 
 
+def test_suggestions_arriving_late_leave_the_focus_where_the_person_types(editor, log_in):
+    article = make_article(SAMPLE_PARAGRAPH)
+    make_annotation(article, *span_of(article, "Észak-Korea is elismerte"), kind="claim", author=editor)
+    page = log_in(editor)
+    page.goto(f"/articles/{article.pk}/")
+    page.locator("mark.hl-claim").click()
+    claimant = page.get_by_role("combobox", name="Claimant")
+    expect(claimant).to_be_focused()  # the editor has opened and settled
+    note = page.get_by_label("Note")
+    note.focus()
+    # The claimant's suggestions, as a slow server sends them while the note is being typed.
+    claimant.evaluate(
+        """(input) => htmx.ajax("GET", input.getAttribute("hx-get"),
+             {source: input, target: "#entity-options", values: {entity_query: "Kim"}})"""
+    )
+    expect(page.locator("#entity-options [role=option]").first).to_be_attached()
+    expect(note).to_be_focused()
+
+
 def test_the_author_deletes_an_annotation_in_place(editor, log_in):
     article = make_article(SAMPLE_PARAGRAPH)
     make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor)
