@@ -22,7 +22,7 @@ from functools import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -32,18 +32,14 @@ PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 SWAP_OOB = SafeString(' hx-swap-oob="true"')  # a fragment that replaces its namesake in the page
 HIGHLIGHT_CLASSES = {kind: f"hl-{kind}" for kind in Annotation.Kind.values}
 ITEM_CLASSES = {kind: f"annotation kind-{kind}" for kind in Annotation.Kind.values}
-# Markup around the text of a highlight: filled in with numbers and the class names above only.
-ANCHOR = '<span class="anchor" id="hl-{pk}"></span>'
-MARK = '<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost}" data-depth="{depth}">'
-# An entry of the annotation list. Its id, class names, URL and the time (made by code from
-# numbers) go in first; then format_html fills in, escaping them, the values in {{named}} places.
-ITEM = (
+# An entry of the annotation list (annotation_item), its details and extras between these two.
+# Numbers, constants and the time go in here; then format_html escapes the values into the {{}}.
+ITEM_HEAD = (
     '<li id="annotation-{pk}" class="{classes}" data-annotation="{pk}"{swap}>'
     '<a class="exact" href="#hl-{pk}" hx-get="{edit_url}{pk}/" hx-target="#annotator-panel">'
-    '<span class="kind-label">{{kind_label}}</span> {{exact}}</a>'
-    '<p class="details">{{details}}</p>{{extras}}'
-    '<p class="byline">{{author}} · <time datetime="{created_iso}">{created}</time></p></li>'
+    '<span class="kind-label">{{}}</span> {{}}</a><p class="details">'
 )
+ITEM_TAIL = '<p class="byline">{{}} · <time datetime="{created_iso}">{created}</time></p></li>'
 TAG = '<span class="{}">{}</span>'
 EVIDENCE_LINK = '<li><a href="{}" rel="noopener noreferrer" target="_blank">{}</a></li>'
 
@@ -152,7 +148,7 @@ def render_body(
         while cut_index < len(cuts) and cuts[cut_index] < paragraph_start:
             _apply(cuts[cut_index], starting, ending, active)
             cut_index += 1
-        parts = []
+        markup, texts = [], []
         position = paragraph_start
         while position < paragraph_end:
             if cut_index < len(cuts) and cuts[cut_index] == position:
@@ -160,9 +156,11 @@ def render_body(
                 cut_index += 1
             next_cut = cuts[cut_index] if cut_index < len(cuts) else paragraph_end
             segment_end = min(next_cut, paragraph_end)
-            parts.append(_segment(body[position:segment_end], active.values(), anchors.get(position, ())))
+            markup.append(_segment_markup(active.values(), anchors.get(position)))
+            texts.append(body[position:segment_end])
             position = segment_end
-        paragraphs.append(Paragraph(paragraph_start, paragraph_end, join_html(parts)))
+        # One format_html per paragraph: its segments' markup, with the texts escaped into it.
+        paragraphs.append(Paragraph(paragraph_start, paragraph_end, format_html("".join(markup), *texts)))
     return paragraphs
 
 
@@ -181,25 +179,25 @@ def _apply(position: int, starting, ending, active: dict[int, Annotation]) -> No
         active[annotation.pk] = annotation
 
 
-def _segment(text: str, covering: Iterable[Annotation], anchored: Iterable[int]) -> SafeString:
-    """One run of text and the annotations over it; a line break stays a "\\n" (white-space: pre-line).
+def _segment_markup(covering: Iterable[Annotation], anchored: list[int] | None) -> str:
+    """The markup of one run of text with the annotations over it, "{}" where the text goes.
 
-    The page has hundreds of these: the markup around the text is made of ids (numbers) and the
-    kinds' class names (constants here), so only the text itself needs escaping.
+    It is made of ids (integers from the database) and the kinds' class names (constants here)
+    only; the caller hands the text to format_html, which escapes it. A line break in the text
+    stays a "\\n" (shown by white-space: pre-line), so the DOM text equals the body.
     """
-    anchors = "".join(ANCHOR.format(pk=int(pk)) for pk in anchored)
+    anchors = "".join(f'<span class="anchor" id="hl-{pk:d}"></span>' for pk in anchored) if anchored else ""
     if not covering:
-        return format_html(anchors + "{}", text)
+        return anchors + "{}"
     covering = sorted(covering, key=text_order)
     # The innermost annotation is the one a click on this text means.
     innermost = min(covering, key=lambda a: (a.end - a.start, -a.start))
-    mark = MARK.format(
-        classes=" ".join(HIGHLIGHT_CLASSES[kind] for kind in sorted({a.kind for a in covering})),
-        ids=" ".join(str(int(a.pk)) for a in covering),
-        innermost=int(innermost.pk),
-        depth=min(len(covering), 4),
+    classes = " ".join(HIGHLIGHT_CLASSES[kind] for kind in sorted({a.kind for a in covering}))
+    ids = " ".join(f"{a.pk:d}" for a in covering)
+    return (
+        f'{anchors}<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost.pk:d}" '
+        f'data-depth="{min(len(covering), 4)}">{{}}</mark>'
     )
-    return format_html(anchors + mark + "{}</mark>", text)
 
 
 def join_html(parts: Iterable[str]) -> SafeString:
@@ -222,48 +220,58 @@ def paragraphs_around(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def annotation_item(annotation: ShownAnnotation | Annotation, *, oob: bool = False) -> SafeString:
-    """One entry of the annotation list beside the text.
-
-    As for highlights, the markup is filled in with numbers and constants; every value from the
-    database (the text, names, the note, links) goes through format_html's escaping.
-    """
+    """One entry of the annotation list beside the text."""
     shown = annotation if isinstance(annotation, ShownAnnotation) else ShownAnnotation.of(annotation)
-    details = [
-        format_html(TAG, "entity", shown.entity_name) if shown.entity_name else "",
-        _choice_tag("verdict", shown.verdict),
-        _choice_tag("quote_type", shown.quote_type),
-        format_html(TAG, "tag", shown.cue_verb) if shown.cue_verb else "",
-        _choice_tag("source_type", shown.source_type),
-    ]
-    details = [tag for tag in details if tag]
-    extras = []
+    markup, values = _item(shown, oob=oob, language=get_language(), zone=timezone.get_current_timezone())
+    return format_html(markup, *values)
+
+
+def annotation_items(annotations: Iterable[ShownAnnotation]) -> SafeString:
+    """The whole list, in one format_html call: the article page lists hundreds of entries."""
+    language, zone = get_language(), timezone.get_current_timezone()
+    markup, values = [], []
+    for annotation in annotations:
+        item_markup, item_values = _item(annotation, oob=False, language=language, zone=zone)
+        markup.append(item_markup)
+        values += item_values
+    return format_html("".join(markup), *values) if markup else SafeString("")
+
+
+def _item(shown: ShownAnnotation, *, oob: bool, language: str | None, zone) -> tuple[str, list]:
+    """The markup of a list entry with "{}" where values from the database go, and those values.
+
+    The markup holds only numbers, constants and the time (made by code from numbers); every
+    value from the database (the text, names, the note, links) is left to format_html to escape.
+    """
+    created = shown.created_at.astimezone(zone)
+    markup = ITEM_HEAD.format(
+        pk=int(shown.pk), classes=ITEM_CLASSES[shown.kind], swap=SWAP_OOB if oob else "", edit_url=edit_url_prefix()
+    )
+    values = [_escaped_label("kind", shown.kind, language), _truncate(shown.exact, 120)]
+    if shown.entity_name:
+        markup += '<span class="entity">{}</span>'
+        values.append(shown.entity_name)
+    for field, value in [("verdict", shown.verdict), ("quote_type", shown.quote_type)]:
+        if value:
+            markup += "{}"
+            values.append(_tag(field, value, language))
+    if shown.cue_verb:
+        markup += '<span class="tag">{}</span>'
+        values.append(shown.cue_verb)
+    if shown.source_type:
+        markup += "{}"
+        values.append(_tag("source_type", shown.source_type, language))
+    markup += "</p>"
     if shown.note:
-        extras.append(format_html('<p class="note">{}</p>', shown.note))
+        markup += '<p class="note">{}</p>'
+        values.append(shown.note)
     if shown.evidence:
-        links = format_html_join("", EVIDENCE_LINK, ((link, _truncate(link, 60)) for link in shown.evidence))
-        extras.append(format_html('<ul class="evidence">{}</ul>', links))
-    created = timezone.localtime(shown.created_at)
-    markup = ITEM.format(
-        pk=int(shown.pk),
-        classes=ITEM_CLASSES[shown.kind],
-        swap=SWAP_OOB if oob else "",
-        edit_url=edit_url_prefix(),
-        created_iso=created.isoformat(),
-        created=f"{created.day} {created:%b %Y %H:%M}",
-    )
-    return format_html(
-        markup,
-        kind_label=_escaped_label("kind", shown.kind, get_language()),
-        exact=_truncate(shown.exact, 120),
-        details=join_html(details) if details else "",
-        extras=join_html(extras) if extras else "",
-        author=shown.author_name,
-    )
-
-
-def _choice_tag(field: str, value: str) -> SafeString | str:
-    """The tag for a choice (a verdict, a quote type…), or nothing when it is blank."""
-    return _tag(field, value, get_language()) if value else ""
+        markup += '<ul class="evidence">' + EVIDENCE_LINK * len(shown.evidence) + "</ul>"
+        for link in shown.evidence:
+            values += [link, _truncate(link, 60)]
+    markup += ITEM_TAIL.format(created_iso=created.isoformat(), created=f"{created.day} {created:%b %Y %H:%M}")
+    values.append(shown.author_name)
+    return markup, values
 
 
 @cache
@@ -277,10 +285,6 @@ def _tag(field: str, value: str, language: str | None) -> SafeString:
 def _escaped_label(field: str, value: str, language: str | None) -> SafeString:
     """A choice's label in ``language`` (the current one: part of the key), escaped once."""
     return conditional_escape(dict(Annotation._meta.get_field(field).flatchoices)[value])
-
-
-def annotation_items(annotations: Iterable[ShownAnnotation]) -> SafeString:
-    return join_html(annotation_item(annotation) for annotation in annotations)
 
 
 def _truncate(text: str, length: int) -> str:
