@@ -11,7 +11,6 @@ piece the same way.
 """
 
 import bisect
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -87,10 +86,25 @@ def revision(rows: Iterable[tuple[int, datetime]]) -> str:
     """A fingerprint of an article's annotations as (id, last change) pairs, in any order.
 
     The page keeps the revision it shows; a request that brings an older one learns that
-    someone else changed the article's annotations meanwhile.
+    someone else changed the article's annotations meanwhile. It is a sum of one number per
+    annotation, so the revision before a change follows from the one after (revised()).
     """
-    text = ";".join(f"{pk}@{changed.isoformat()}" for pk, changed in sorted(rows))
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return _hexadecimal(sum(_fingerprint(pk, changed) for pk, changed in rows))
+
+
+def revised(current: str, *, removed=(), added=()) -> str:
+    """The revision ``current`` with the (id, last change) pairs ``removed`` taken out and ``added`` put in."""
+    total = int(current, 16) - sum(_fingerprint(*row) for row in removed) + sum(_fingerprint(*row) for row in added)
+    return _hexadecimal(total)
+
+
+def _fingerprint(pk: int, changed: datetime) -> int:
+    # Numbers hash the same in every process (only str and bytes hashes are salted).
+    return hash((pk, changed.timestamp()))
+
+
+def _hexadecimal(total: int) -> str:
+    return f"{total % 2**64:016x}"
 
 
 @dataclass(frozen=True)
@@ -229,15 +243,16 @@ def annotation_item(annotation: ShownAnnotation | Annotation, *, oob: bool = Fal
 def annotation_items(annotations: Iterable[ShownAnnotation]) -> SafeString:
     """The whole list, in one format_html call: the article page lists hundreds of entries."""
     language, zone = get_language(), timezone.get_current_timezone()
+    names: dict[str, SafeString] = {}  # authors and entities recur: each escaped once
     markup, values = [], []
     for annotation in annotations:
-        item_markup, item_values = _item(annotation, oob=False, language=language, zone=zone)
+        item_markup, item_values = _item(annotation, oob=False, language=language, zone=zone, names=names)
         markup.append(item_markup)
         values += item_values
     return format_html("".join(markup), *values) if markup else SafeString("")
 
 
-def _item(shown: ShownAnnotation, *, oob: bool, language: str | None, zone) -> tuple[str, list]:
+def _item(shown: ShownAnnotation, *, oob: bool, language: str | None, zone, names=None) -> tuple[str, list]:
     """The markup of a list entry with "{}" where values from the database go, and those values.
 
     The markup holds only numbers, constants and the time (made by code from numbers); every
@@ -250,7 +265,7 @@ def _item(shown: ShownAnnotation, *, oob: bool, language: str | None, zone) -> t
     values = [_escaped_label("kind", shown.kind, language), _truncate(shown.exact, 120)]
     if shown.entity_name:
         markup += '<span class="entity">{}</span>'
-        values.append(shown.entity_name)
+        values.append(_escaped_once(names, shown.entity_name))
     for field, value in [("verdict", shown.verdict), ("quote_type", shown.quote_type)]:
         if value:
             markup += "{}"
@@ -270,8 +285,16 @@ def _item(shown: ShownAnnotation, *, oob: bool, language: str | None, zone) -> t
         for link in shown.evidence:
             values += [link, _truncate(link, 60)]
     markup += ITEM_TAIL.format(created_iso=created.isoformat(), created=f"{created.day} {created:%b %Y %H:%M}")
-    values.append(shown.author_name)
+    values.append(_escaped_once(names, shown.author_name))
     return markup, values
+
+
+def _escaped_once(memo: dict[str, SafeString] | None, text: str) -> str:
+    if memo is None:
+        return text  # format_html escapes it
+    if (escaped := memo.get(text)) is None:
+        escaped = memo[text] = conditional_escape(text)
+    return escaped
 
 
 @cache

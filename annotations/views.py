@@ -31,6 +31,7 @@ from annotations.rendering import (
     kinds_in,
     paragraphs_around,
     render_body,
+    revised,
     revision,
     shown_annotations,
 )
@@ -160,12 +161,10 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
     spans = [Span(*row) for row in article.annotations.in_text_order().values_list(*Span._fields)]
     current = revision((span.pk, span.updated_at) for span in spans)
     # What the page showed, if this change is the only one since it was rendered.
-    expected = {span.pk: span.updated_at for span in spans}
-    if change == Change.CREATED:
-        expected.pop(annotation.pk, None)
-    else:
-        expected[annotation.pk] = was
-    if request.POST.get("revision") != revision(expected.items()):
+    now = next(((span.pk, span.updated_at) for span in spans if span.pk == annotation.pk), None)
+    before = (annotation.pk, was) if was else None
+    expected = revised(current, removed=[now] if now else [], added=[before] if before else [])
+    if request.POST.get("revision") != expected:
         return _whole_annotation_regions(article)
 
     fragments = []

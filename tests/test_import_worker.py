@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from articles.models import Article
 from imports.models import BatchStatus, FileStatus, ImportBatch, ImportedFile
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FILES = 4000
+WORKER = "newsroom-test-worker"  # the worker's connections, as pg_stat_activity names them
 
 
 def entries() -> list[Entry]:
@@ -37,7 +39,7 @@ def start_worker() -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay"],
         cwd=ROOT,
-        env=process_env(TASKS_BACKEND="django_tasks_db.DatabaseBackend", LOG_LEVEL="WARNING"),
+        env=process_env(TASKS_BACKEND="django_tasks_db.DatabaseBackend", LOG_LEVEL="WARNING", PGAPPNAME=WORKER),
         start_new_session=True,
     )
 
@@ -49,6 +51,12 @@ def wait_for(condition, timeout: float = 60.0, every: float = 0.02):
             return value
         time.sleep(every)
     raise AssertionError("timed out")
+
+
+def worker_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [WORKER])
+        return cursor.fetchone()[0]
 
 
 def done(batch: ImportBatch) -> int:
@@ -76,6 +84,9 @@ def test_killing_the_worker_loses_nothing_and_running_again_completes(database_t
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
 
+    # PostgreSQL ends the dead worker's sessions when it notices: a COMMIT it had already sent still
+    # lands, its other transactions roll back, its advisory lock on the batch goes. Count after that.
+    wait_for(lambda: worker_sessions() == 0)
     killed_at = done(batch)
     assert 0 < killed_at < FILES, "the worker was not killed mid-way"
     assert_nothing_lost_or_half_stored(batch)

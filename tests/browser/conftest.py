@@ -45,7 +45,10 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(10_000)  # actions; expect() has its own, 5 s unless told
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
     page = context.new_page()
     yield page
     context.close()
