@@ -6,9 +6,13 @@ anyone's annotations and manage people. The groups are made to match this module
 here; permissions given to a group by hand in the admin are replaced then.
 """
 
+import logging
+
 from django.apps import apps as installed_apps
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS
+
+logger = logging.getLogger(__name__)
 
 EDITORS = "Editors"
 ADMINS = "Admins"
@@ -46,8 +50,12 @@ def require(user, permission: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def sync(apps=installed_apps, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Make each role's group exist and hold exactly its permissions."""
+def sync(apps=installed_apps, using: str = DEFAULT_DB_ALIAS, *, strict: bool = True) -> None:
+    """Make each role's group exist and hold exactly its permissions.
+
+    Not ``strict``: leave the groups alone when a permission does not exist yet, as after a
+    partial or backward migrate (the next full one syncs them).
+    """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     known = {
@@ -58,6 +66,9 @@ def sync(apps=installed_apps, using: str = DEFAULT_DB_ALIAS) -> None:
     }
     for name, pairs in ROLES.items():
         missing = [pair for pair in pairs if pair not in known]
+        if missing and not strict:
+            logger.warning("Groups not synced: %s names permissions that do not exist yet: %s", name, missing)
+            return
         if missing:
             raise LookupError(f"The role {name} names permissions that do not exist: {missing}")
         group, _ = Group.objects.using(using).get_or_create(name=name)
@@ -69,4 +80,4 @@ def sync_after_migrate(sender, *, using: str, apps=installed_apps, **kwargs) -> 
 
     ``apps`` is the migrations' state after migrate, and missing after a flush.
     """
-    sync(apps, using)
+    sync(apps, using, strict=False)

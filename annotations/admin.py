@@ -11,7 +11,6 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_select_related = ["article", "entity", "author"]
     search_fields = ["exact", "note", "entity__name"]
     autocomplete_fields = ["entity"]
-    raw_id_fields = ["article", "author"]
     # Where an annotation sits and who made it are fixed; its entity and details can be changed.
     readonly_fields = [
         "article",
@@ -28,6 +27,13 @@ class AnnotationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # annotations are made on the article page, anchored in its text
+
+    # The same rule as on the article page: others' annotations open read-only unless one moderates.
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or obj.changeable_by(request.user))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.deletable_by(request.user))
 
     # Changes and deletions go through the annotation service, like the article page's.
     def save_model(self, request, obj, form, change):

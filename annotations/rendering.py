@@ -11,6 +11,7 @@ piece the same way.
 """
 
 import bisect
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from datetime import datetime
 from functools import cache
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -71,7 +72,7 @@ class ShownAnnotation:
     @classmethod
     def of(cls, annotation: Annotation) -> "ShownAnnotation":
         return cls(
-            *(getattr(annotation, name) for name in cls.FIELDS[:13]),
+            *(getattr(annotation, name) for name in cls.FIELDS[:-2]),  # all but the two names
             annotation.entity.name if annotation.entity else None,
             annotation.author.get_username(),
         )
@@ -99,8 +100,8 @@ def revised(current: str, *, removed=(), added=()) -> str:
 
 
 def _fingerprint(pk: int, changed: datetime) -> int:
-    # Numbers hash the same in every process (only str and bytes hashes are salted).
-    return hash((pk, changed.timestamp()))
+    digest = hashlib.blake2b(f"{pk}@{changed.timestamp()}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest)
 
 
 def _hexadecimal(total: int) -> str:
@@ -314,7 +315,11 @@ def _truncate(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-@cache
 def edit_url_prefix() -> str:
+    return _edit_url_prefix(get_script_prefix())
+
+
+@cache
+def _edit_url_prefix(script_prefix: str) -> str:
     """'/annotations/': the edit URL of annotation N is this plus 'N/'."""
     return reverse("annotations:edit", args=[0]).removesuffix("0/")

@@ -79,7 +79,12 @@ def annotation_create(request, article_pk: int):
 def annotation_edit(request, pk: int):
     """GET: the editor (read-only for someone else's annotation). POST: save it."""
     if request.method == "GET":
-        annotation = _annotation_for(request, pk, lambda _, user: user.has_perm("annotations.view_annotation"))
+        annotation = _annotation_for(
+            request,
+            pk,
+            lambda _, user: user.has_perm("annotations.view_annotation"),
+            refusal=_("You may not read annotations."),
+        )
         return HttpResponse(_render_editor(request, AnnotationForm(annotation=annotation)))
     annotation = _annotation_for(request, pk, Annotation.changeable_by)
     was = annotation.updated_at
@@ -104,7 +109,7 @@ def annotation_delete(request, pk: int):
     return HttpResponse(_page_updates(request, article, annotation, Change.DELETED, was=was))
 
 
-def _annotation_for(request, pk: int, allowed) -> Annotation:
+def _annotation_for(request, pk: int, allowed, *, refusal: str = "") -> Annotation:
     """The annotation, if it exists (else 404) and this user may do this to it (else 403)."""
     annotation = get_object_or_404(
         Annotation.objects.select_related("entity", "author", "article").defer(
@@ -113,7 +118,7 @@ def _annotation_for(request, pk: int, allowed) -> Annotation:
         pk=pk,
     )
     if not allowed(annotation, request.user):
-        raise PermissionDenied(_("Only its author or an admin may change this annotation."))
+        raise PermissionDenied(refusal or _("Only its author or an admin may change this annotation."))
     return annotation
 
 

@@ -1,10 +1,26 @@
-"""The one write path for articles as editors change them (importing stores them: imports.importing)."""
+"""The one write path for articles once they exist (imports.importing stores new ones, in bulk)."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
 from articles.models import Article
+
+
+@transaction.atomic
+def save_article(article: Article, *, by) -> Article:
+    """Store an article as edited whole (the admin's form; its body and origin stay read-only there)."""
+    require(by, "articles.change_article", _("You may not change articles."))
+    article.save()
+    return article
+
+
+@transaction.atomic
+def delete_articles(articles, *, by) -> None:
+    """Delete articles, their annotations with them."""
+    require(by, "articles.delete_article", _("You may not delete articles."))
+    for article in articles:
+        article.delete()
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ DETAIL = "articles/article_detail.html"
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def article_list(request):
     form = ArticleListForm(request.GET)
     if not form.is_valid():

@@ -1,6 +1,6 @@
 """The one write path for entities: each function is atomic and checks the acting user's permission.
 
-Views, forms and other apps' services call these; nothing else creates or changes an Entity.
+Views, the admin and other apps' services call these; nothing else creates or changes an Entity.
 """
 
 from django.db import transaction

@@ -74,7 +74,7 @@ def _upload(request):
 
 @require_GET
 @can_import
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def batch_page(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.select_related("created_by"), pk=pk)
     form = BatchPageForm(request.GET)

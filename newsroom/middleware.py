@@ -1,8 +1,5 @@
 """Project-wide middleware."""
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
@@ -17,9 +14,9 @@ class LoginRequired(LoginRequiredMiddleware):
     def handle_no_permission(self, request, view_func):
         if not request.htmx:
             return super().handle_no_permission(request, view_func)
-        current = urlsplit(request.htmx.current_url or "")
-        back = (
-            current.path + (f"?{current.query}" if current.query else "") if current.path else request.get_full_path()
+        # Back to the page the request came from (None when it claims another origin).
+        back = request.htmx.current_url_abs_path or request.get_full_path()
+        login = redirect_to_login(
+            back, resolve_url(self.get_login_url(view_func)), self.get_redirect_field_name(view_func)
         )
-        login = redirect_to_login(back, resolve_url(self.get_login_url(view_func) or settings.LOGIN_URL))
         return HttpResponseClientRedirect(login["Location"])

@@ -50,6 +50,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 # runserver builds its own application, as Django does without this setting: newsroom.wsgi is for
 # production servers and refuses to start without production settings.
 WSGI_APPLICATION = None

@@ -94,3 +94,17 @@ def test_the_admin_keeps_an_entitys_spelling_keys_through_the_service(superuser_
     )
     assert response.status_code == 302
     assert Entity.objects.get().spelling_keys == ["kimjongun"]
+
+
+def test_a_staff_editor_sees_someone_elses_annotation_read_only_in_the_admin(client_for, editor, other_editor):
+    other_editor.is_staff = True
+    other_editor.save()
+    article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
+    claim = make_annotation(article, 0, 12, author=editor, kind=Annotation.Kind.CLAIM)
+    client = client_for(other_editor)
+    page = client.get(f"/admin/annotations/annotation/{claim.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    response = client.post(f"/admin/annotations/annotation/{claim.pk}/change/", {"verdict": "false", "note": "enyém"})
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.note) == ("unverified", "")

@@ -353,11 +353,15 @@ class TestEveryEndpoint:
         assert response["HX-Redirect"] == f"/accounts/login/?next=/articles/{article.pk}/%3Ffrom%3Dlist"
         assert Annotation.objects.count() == 1 and Annotation.objects.get().note == ""
 
-    def test_csrf_is_enforced(self, editor, article, quote, method, url_of):
+    def test_csrf_is_enforced_and_htmx_is_told_to_reload(self, editor, article, quote, method, url_of):
         client = Client(enforce_csrf_checks=True)
         client.force_login(editor)
         response = getattr(client, method)(url_of(article, quote), headers=HTMX)
-        assert response.status_code == (403 if method == "post" else 200)
+        if method == "post":
+            assert (response.status_code, response["Content-Type"]) == (403, "text/plain; charset=utf-8")
+            assert response.content.decode().endswith("reload the page and try again.")
+        else:
+            assert response.status_code == 200
         assert Annotation.objects.count() == 1 and Annotation.objects.get().note == ""
 
     def test_someone_outside_the_groups_is_refused(self, client_for, stranger, article, quote, method, url_of):
@@ -470,3 +474,30 @@ def test_re_rendered_paragraphs_do_not_repeat_the_anchor_of_an_annotation_begun_
     assert html.count("<p id=") == 1  # only the second paragraph…
     assert f'data-annotations="{across.pk}' in html  # …where the claim goes on…
     assert f'id="hl-{across.pk}"' not in html  # …but its anchor stays in the first paragraph
+
+
+class TestValuesThatLookLikeFormatting:
+    """The markup is made with str.format before format_html fills in the values: braces in the
+    values must come out as they are, never as placeholders."""
+
+    def test_braces_in_text_notes_and_names_are_shown_as_written(self, client_for, editor):
+        article = make_article("A {0} és a {} jel {kind} után: Kim Dzsongun.")
+        kim = make_entity("{} Kim {0}")
+        note = make_annotation(article, *span_of(article, "{0} és a {}"), author=editor, entity=kim, note="{pk} {}")
+        html = client_for(editor).get(f"/articles/{article.pk}/").content.decode()
+        assert f'data-annotation="{note.pk}" data-depth="1">{{0}} és a {{}}</mark>' in html
+        assert "jel {kind} után" in html
+        assert '<span class="entity">{} Kim {0}</span>' in html and '<p class="note">{pk} {}</p>' in html
+
+
+def test_an_edit_after_someone_else_changed_the_same_annotation_brings_everything(
+    client_for, editor, admin, quote, article
+):
+    seen = shown_revision(article)
+    client_for(admin).post(edit_url(quote), {"note": "az adminé", "quote_type": "direct"} | seen, headers=HTMX)
+    html = (
+        client_for(editor)
+        .post(edit_url(quote), {"note": "az enyém", "quote_type": "direct"} | seen, headers=HTMX)
+        .content.decode()
+    )
+    assert '<ol hx-swap-oob="innerHTML:#annotation-list">' in html and "az enyém" in html

@@ -9,10 +9,36 @@ from django.db import migrations, models
 
 
 def _move_content_type(apps, model, from_app, to_app):
-    # The permissions given to groups hang on the content type: moving it keeps them.
+    """Move the model's content type to its new app, so that what points at it follows: the
+    permissions given to groups and people, and the admin's log.
+
+    Should the new app's content type exist already (made by a migrate that stopped between the
+    two apps), the old one's permissions and log entries are merged into it.
+    """
     ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label=to_app, model=model).exists():
-        ContentType.objects.filter(app_label=from_app, model=model).update(app_label=to_app)
+    Permission = apps.get_model("auth", "Permission")
+    old = ContentType.objects.filter(app_label=from_app, model=model).first()
+    if old is None:
+        return
+    new = ContentType.objects.filter(app_label=to_app, model=model).first()
+    if new is None:
+        old.app_label = to_app
+        old.save(update_fields=["app_label"])
+        return
+    for permission in Permission.objects.filter(content_type=old):
+        twin = Permission.objects.filter(content_type=new, codename=permission.codename).first()
+        if twin is None:
+            permission.content_type = new
+            permission.save(update_fields=["content_type"])
+            continue
+        for group in permission.group_set.all():
+            group.permissions.add(twin)
+        for user in permission.user_set.all():
+            user.user_permissions.add(twin)
+        permission.delete()
+    if apps.is_installed("django.contrib.admin"):
+        apps.get_model("admin", "LogEntry").objects.filter(content_type=old).update(content_type=new)
+    old.delete()
 
 
 def take_content_type(apps, schema_editor):
@@ -28,6 +54,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("admin", "0003_logentry_add_action_flag_choices"),
         ("articles", "0007_move_entity_and_annotation"),
         ("entities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

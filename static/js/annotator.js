@@ -190,8 +190,13 @@
     // Only the panel's own swaps: the entity suggestions swapped in below the combobox bubble up
     // here too, and must not take the focus from a field the person is typing in.
     if (event.detail.target !== panel) return;
-    // A selection the server refused (422): say why and let the editor try again.
+    // A selection the server refused (422): say why and let the editor try again, unless
+    // Esc closed the annotator while it was being saved.
     const refusal = panel.querySelector("[data-error]");
+    if (refusal && annotator.dataset.mode === "") {
+      hide();
+      return;
+    }
     if (refusal) {
       message.textContent = refusal.textContent;
       panel.replaceChildren();
@@ -217,7 +222,7 @@
   });
 
   const STATUS_MESSAGES = {
-    403: "You may not do that: only its author or an admin can change this annotation.",
+    403: "You may not do that. Reload the page and try again.",
     404: "That annotation no longer exists. Reload the page.",
   };
   document.body.addEventListener("htmx:responseError", (event) => {
