@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
@@ -83,25 +84,36 @@ def shown_annotations(annotations: QuerySet[Annotation]) -> list[ShownAnnotation
     return [ShownAnnotation(*row) for row in annotations.in_text_order().values_list(*ShownAnnotation.FIELDS)]
 
 
-def revision(rows: Iterable[tuple[int, datetime]]) -> str:
-    """A fingerprint of an article's annotations as (id, last change) pairs, in any order.
+class Seen(NamedTuple):
+    """What the page shows of an annotation that a revision covers: any change to it changes the revision."""
+
+    pk: int
+    updated_at: datetime
+    entity_name: str | None  # an entity renamed or deleted elsewhere changes the page too
+
+    @classmethod
+    def of(cls, annotation: Annotation) -> "Seen":
+        return cls(annotation.pk, annotation.updated_at, annotation.entity.name if annotation.entity_id else None)
+
+
+def revision(annotations: Iterable[Seen | ShownAnnotation]) -> str:
+    """A fingerprint of an article's annotations as the page shows them, in any order.
 
     The page keeps the revision it shows; a request that brings an older one learns that
     someone else changed the article's annotations meanwhile. It is a sum of one number per
     annotation, so the revision before a change follows from the one after (revised()).
     """
-    return _hexadecimal(sum(_fingerprint(pk, changed) for pk, changed in rows))
+    return _hexadecimal(sum(map(_fingerprint, annotations)))
 
 
-def revised(current: str, *, removed=(), added=()) -> str:
-    """The revision ``current`` with the (id, last change) pairs ``removed`` taken out and ``added`` put in."""
-    total = int(current, 16) - sum(_fingerprint(*row) for row in removed) + sum(_fingerprint(*row) for row in added)
-    return _hexadecimal(total)
+def revised(current: str, *, removed: Iterable[Seen] = (), added: Iterable[Seen] = ()) -> str:
+    """The revision ``current`` with the annotations ``removed`` taken out and ``added`` put in."""
+    return _hexadecimal(int(current, 16) - sum(map(_fingerprint, removed)) + sum(map(_fingerprint, added)))
 
 
-def _fingerprint(pk: int, changed: datetime) -> int:
-    digest = hashlib.blake2b(f"{pk}@{changed.timestamp()}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest)
+def _fingerprint(annotation: Seen | ShownAnnotation) -> int:
+    text = f"{annotation.pk}@{annotation.updated_at.timestamp()}@{annotation.entity_name}"
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
 
 
 def _hexadecimal(total: int) -> str:

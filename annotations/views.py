@@ -7,6 +7,7 @@ answer replaces the text, the list and the counts whole, so the page never contr
 Without htmx, each answers with a redirect to the article.
 """
 
+from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -25,6 +26,7 @@ from annotations import services
 from annotations.forms import AnnotationForm, SelectionForm
 from annotations.models import DETAILS_BY_KIND, Annotation, text_order
 from annotations.rendering import (
+    Seen,
     annotation_item,
     annotation_items,
     join_html,
@@ -87,7 +89,7 @@ def annotation_edit(request, pk: int):
         )
         return HttpResponse(_render_editor(request, AnnotationForm(annotation=annotation)))
     annotation = _annotation_for(request, pk, Annotation.changeable_by)
-    was = annotation.updated_at
+    was = Seen.of(annotation)
     form = AnnotationForm(request.POST, annotation=annotation)
     if not form.is_valid():
         return HttpResponse(_render_editor(request, form), status=422)
@@ -101,7 +103,7 @@ def annotation_edit(request, pk: int):
 @require_POST
 def annotation_delete(request, pk: int):
     annotation = _annotation_for(request, pk, Annotation.deletable_by)
-    article, was = annotation.article, annotation.updated_at
+    article, was = annotation.article, Seen.of(annotation)
     services.delete_annotation(annotation, by=request.user)
     if not request.htmx:
         return redirect(article)
@@ -150,25 +152,31 @@ def _lookup_url(kind: str) -> str:
 
 
 class Span(NamedTuple):
+    """What a change's answer needs of each of the article's annotations."""
+
     pk: int
     start: int
     end: int
     kind: str
-    updated_at: object
+    updated_at: datetime
+    entity_name: str | None
 
 
-def _page_updates(request, article: Article, annotation: Annotation, change: Change, *, was=None) -> str:
+SPAN_FIELDS = ("pk", "start", "end", "kind", "updated_at", "entity__name")
+
+
+def _page_updates(request, article: Article, annotation: Annotation, change: Change, *, was: Seen | None = None) -> str:
     """Out-of-band fragments that bring the acting editor's page up to date after ``change``.
 
     One query for the spans of all the article's annotations answers the usual case; this
     runs on every create.
     """
-    spans = [Span(*row) for row in article.annotations.in_text_order().values_list(*Span._fields)]
-    current = revision((span.pk, span.updated_at) for span in spans)
-    # What the page showed, if this change is the only one since it was rendered.
-    now = next(((span.pk, span.updated_at) for span in spans if span.pk == annotation.pk), None)
-    before = (annotation.pk, was) if was else None
-    expected = revised(current, removed=[now] if now else [], added=[before] if before else [])
+    spans = [Span(*row) for row in article.annotations.in_text_order().values_list(*SPAN_FIELDS)]
+    current = revision(spans)
+    # What the page showed, if this change is the only one since it was rendered: ``was`` is
+    # the annotation before it changed or went.
+    now = [span for span in spans if span.pk == annotation.pk]
+    expected = revised(current, removed=now, added=[was] if was else [])
     if request.POST.get("revision") != expected:
         return _whole_annotation_regions(article)
 
@@ -197,7 +205,7 @@ def _whole_annotation_regions(article: Article) -> str:
         [
             format_html('<div hx-swap-oob="innerHTML:#article-text">{}</div>', paragraphs),
             format_html('<ol hx-swap-oob="innerHTML:#annotation-list">{}</ol>', annotation_items(annotations)),
-            _summary(kinds_in(annotations), len(annotations), revision((a.pk, a.updated_at) for a in annotations)),
+            _summary(kinds_in(annotations), len(annotations), revision(annotations)),
         ]
     )
 

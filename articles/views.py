@@ -63,7 +63,7 @@ def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
         "annotation_items": annotation_items(annotations),
         "counts": kinds_in(annotations),
         "total": len(annotations),
-        "revision": revision((annotation.pk, annotation.updated_at) for annotation in annotations),
+        "revision": revision(annotations),
     }
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from annotations import services
 from annotations.models import Annotation
-from annotations.rendering import revision
+from annotations.rendering import Seen, revision
 from entities.models import Entity
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
@@ -33,7 +33,9 @@ def create_url(article) -> str:
 
 def shown_revision(article) -> dict:
     """What the article page sends along with a change: the revision of the annotations it shows."""
-    return {"revision": revision(article.annotations.values_list("pk", "updated_at"))}
+    return {
+        "revision": revision(Seen(*row) for row in article.annotations.values_list(*Seen._fields[:2], "entity__name"))
+    }
 
 
 def selection(article, text: str, kind: str = "quote", occurrence: int = 0) -> dict:
@@ -501,3 +503,14 @@ def test_an_edit_after_someone_else_changed_the_same_annotation_brings_everythin
         .content.decode()
     )
     assert '<ol hx-swap-oob="innerHTML:#annotation-list">' in html and "az enyém" in html
+
+
+def test_an_entity_renamed_meanwhile_brings_the_whole_list(client_for, editor, quote, article):
+    kim = make_entity("Kim Dzsongun")
+    services.update_annotation(quote, by=editor, entity=kim, quote_type="direct")
+    seen = shown_revision(article)
+    kim.name = "Kim Dzsong Un"  # renamed in the catalogue: the page still shows the old name
+    kim.save()
+    mention = selection(article, "Phenjanba", "entity") | seen
+    html = client_for(editor).post(create_url(article), mention, headers=HTMX).content.decode()
+    assert '<ol hx-swap-oob="innerHTML:#annotation-list">' in html and "Kim Dzsong Un" in html
