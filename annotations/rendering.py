@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from annotations.models import Annotation, text_order
@@ -227,11 +227,6 @@ def _segment_markup(covering: Iterable[Annotation], anchored: list[int] | None) 
     )
 
 
-def join_html(parts: Iterable[str]) -> SafeString:
-    """Pieces of HTML as one, each escaped unless it is safe already (as Django's join filter does)."""
-    return mark_safe("".join(map(conditional_escape, parts)))
-
-
 def kinds_in(annotations: Iterable[Annotation | ShownAnnotation]) -> dict[str, int]:
     """How many annotations of each kind, every kind listed."""
     counts = dict.fromkeys(Annotation.Kind.values, 0)
@@ -335,3 +330,17 @@ def edit_url_prefix() -> str:
 def _edit_url_prefix(script_prefix: str) -> str:
     """'/annotations/': the edit URL of annotation N is this plus 'N/'."""
     return reverse("annotations:edit", args=[0]).removesuffix("0/")
+
+
+def annotation_regions(article) -> dict:
+    """What the article page shows of its annotations, for its template (articles/article_detail.html):
+    the page itself, and the answer that replaces these regions whole."""
+    annotations = shown_annotations(article.annotations.all())
+    return {
+        "annotations": annotations,
+        "paragraphs": render_body(article.body, annotations),
+        "annotation_items": annotation_items(annotations),
+        "counts": kinds_in(annotations),
+        "total": len(annotations),
+        "revision": revision(annotations),
+    }

@@ -28,14 +28,12 @@ from annotations.models import DETAILS_BY_KIND, Annotation, text_order
 from annotations.rendering import (
     Seen,
     annotation_item,
-    annotation_items,
-    join_html,
+    annotation_regions,
     kinds_in,
     paragraphs_around,
     render_body,
     revised,
     revision,
-    shown_annotations,
 )
 from articles.models import Article
 from entities.models import Entity
@@ -199,15 +197,7 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
 
 def _whole_annotation_regions(article: Article) -> str:
     """The article's text, list and counts as they are now: someone else changed them meanwhile."""
-    annotations = shown_annotations(article.annotations.all())
-    paragraphs = join_html(paragraph.as_html() for paragraph in render_body(article.body, annotations))
-    return "".join(
-        [
-            format_html('<div hx-swap-oob="innerHTML:#article-text">{}</div>', paragraphs),
-            format_html('<ol hx-swap-oob="innerHTML:#annotation-list">{}</ol>', annotation_items(annotations)),
-            _summary(kinds_in(annotations), len(annotations), revision(annotations)),
-        ]
-    )
+    return render_to_string(f"{DETAIL}#annotation-regions", {**annotation_regions(article), "oob": True})
 
 
 def _summary(counts: dict[str, int], total: int, current: str) -> str:

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from annotations.rendering import annotation_items, kinds_in, render_body, revision, shown_annotations
+from annotations.rendering import annotation_regions
 from articles import services
 from articles.forms import ArticleForm, ArticleListForm
 from articles.models import Article
@@ -54,17 +54,7 @@ def article_edit(request, pk: int):
 
 
 def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
-    annotations = shown_annotations(article.annotations.all())
-    return {
-        "article": article,
-        "form": form or _article_form(article),
-        "paragraphs": render_body(article.body, annotations),
-        "annotations": annotations,
-        "annotation_items": annotation_items(annotations),
-        "counts": kinds_in(annotations),
-        "total": len(annotations),
-        "revision": revision(annotations),
-    }
+    return {"article": article, "form": form or _article_form(article), **annotation_regions(article)}
 
 
 def _article_form(article: Article) -> ArticleForm:

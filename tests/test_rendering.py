@@ -3,7 +3,7 @@
 import datetime
 from types import SimpleNamespace
 
-from annotations.rendering import ShownAnnotation, annotation_item, join_html, paragraph_spans, render_body
+from annotations.rendering import ShownAnnotation, annotation_item, annotation_items, paragraph_spans, render_body
 
 
 def ann(pk: int, start: int, end: int, kind: str = "entity"):
@@ -105,4 +105,4 @@ def test_a_list_entry_escapes_every_value_from_the_database():
     assert '<span class="entity">&lt;b&gt;Kim&lt;/b&gt;</span>' in html
     assert '<span class="verdict verdict-false">False</span>' in html
     assert "&quot;&gt;&lt;i&gt;anna · " in html
-    assert join_html([html, "<u>"]) == html + "&lt;u&gt;"  # pieces not marked safe are escaped
+    assert annotation_items([entry, entry]) == html + html  # the whole list, the same entries
