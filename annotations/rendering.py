@@ -332,10 +332,10 @@ def _edit_url_prefix(script_prefix: str) -> str:
     return reverse("annotations:edit", args=[0]).removesuffix("0/")
 
 
-def annotation_regions(article) -> dict:
+def annotation_regions(article, *, visible: bool = True) -> dict:
     """What the article page shows of its annotations, for its template (articles/article_detail.html):
-    the page itself, and the answer that replaces these regions whole."""
-    annotations = shown_annotations(article.annotations.all())
+    the page itself, and the answer that replaces these regions whole. None unless ``visible``."""
+    annotations = shown_annotations(article.annotations.all() if visible else article.annotations.none())
     return {
         "annotations": annotations,
         "paragraphs": render_body(article.body, annotations),

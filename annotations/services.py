@@ -45,7 +45,13 @@ def update_annotation(
     new_entity: tuple[str, str] | None = None,
     **details,
 ) -> Annotation:
-    """Link the entity (or one made now from ``new_entity``: name and kind) and set the kind's details."""
+    """Link the entity (or one made now from ``new_entity``: name and kind) and set the kind's details.
+
+    Raises Annotation.DoesNotExist when it was deleted meanwhile: a change never brings it back.
+    """
+    # Locked until this transaction ends, so a delete waits for the change or comes before it.
+    if not Annotation.objects.select_for_update().filter(pk=annotation.pk).exists():
+        raise Annotation.DoesNotExist(_("This annotation was deleted meanwhile: nothing was saved."))
     if not annotation.changeable_by(by):
         raise PermissionDenied(_("Only its author or an admin may change this annotation."))
     unknown = set(details) - set(DETAILS_BY_KIND[annotation.kind])
@@ -60,7 +66,7 @@ def update_annotation(
     annotation.entity = entity
     for field, value in details.items():
         setattr(annotation, field, value)
-    annotation.save()
+    annotation.save(force_update=True)  # an UPDATE, never an INSERT
     return annotation
 
 

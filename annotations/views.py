@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -91,7 +91,10 @@ def annotation_edit(request, pk: int):
     form = AnnotationForm(request.POST, annotation=annotation)
     if not form.is_valid():
         return HttpResponse(_render_editor(request, form), status=422)
-    annotation = services.update_annotation(annotation, by=request.user, **form.changes())
+    try:
+        annotation = services.update_annotation(annotation, by=request.user, **form.changes())
+    except Annotation.DoesNotExist as gone:
+        return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
     if not request.htmx:
         return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
     # The editor closes; the list entry shows what was saved.

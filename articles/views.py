@@ -15,6 +15,7 @@ DETAIL = "articles/article_detail.html"
 
 
 @require_GET
+@permission_required("articles.view_article", raise_exception=True)
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def article_list(request):
     form = ArticleListForm(request.GET)
@@ -31,9 +32,10 @@ def article_list(request):
 
 
 @require_GET
+@permission_required("articles.view_article", raise_exception=True)
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
-    return render(request, DETAIL, _detail_context(article))
+    return render(request, DETAIL, _detail_context(article, user=request.user))
 
 
 @require_POST
@@ -50,11 +52,13 @@ def article_edit(request, pk: int):
     # What is stored stays on show, beside the errors.
     if request.htmx:
         return render(request, f"{DETAIL}#article-header", {"article": article, "form": form}, status=422)
-    return render(request, DETAIL, _detail_context(article, form), status=422)
+    return render(request, DETAIL, _detail_context(article, form, user=request.user), status=422)
 
 
-def _detail_context(article: Article, form: ArticleForm | None = None) -> dict:
-    return {"article": article, "form": form or _article_form(article), **annotation_regions(article)}
+def _detail_context(article: Article, form: ArticleForm | None = None, *, user) -> dict:
+    # The text for whoever may read articles; its annotations only for those who may read them.
+    visible = user.has_perm("annotations.view_annotation")
+    return {"article": article, "form": form or _article_form(article), **annotation_regions(article, visible=visible)}
 
 
 def _article_form(article: Article) -> ArticleForm:

@@ -514,3 +514,28 @@ def test_an_entity_renamed_meanwhile_brings_the_whole_list(client_for, editor, q
     mention = selection(article, "Phenjanba", "entity") | seen
     html = client_for(editor).post(create_url(article), mention, headers=HTMX).content.decode()
     assert '<ol hx-swap-oob="innerHTML:#annotation-list">' in html and "Kim Dzsong Un" in html
+
+
+def test_a_change_never_brings_back_an_annotation_deleted_meanwhile(client_for, editor, quote):
+    loaded = Annotation.objects.select_related("entity", "author", "article").get(pk=quote.pk)  # as the save found it
+    Annotation.objects.filter(pk=quote.pk).delete()  # deleted by someone else just then
+    with pytest.raises(Annotation.DoesNotExist, match="deleted meanwhile"):
+        services.update_annotation(loaded, by=editor, entity=None, note="még itt vagyok", quote_type="direct")
+    assert not Annotation.objects.exists()
+
+
+def test_saving_an_annotation_deleted_meanwhile_says_so(client_for, editor, quote, monkeypatch):
+    # The delete lands between the editor's check and the service's update.
+    update = services.update_annotation
+
+    def deleted_first(annotation, **changes):
+        Annotation.objects.filter(pk=annotation.pk).delete()
+        return update(annotation, **changes)
+
+    monkeypatch.setattr(services, "update_annotation", deleted_first)
+    response = client_for(editor).post(edit_url(quote), {"note": "x", "quote_type": "direct"}, headers=HTMX)
+    assert (response.status_code, response.content.decode()) == (
+        404,
+        "This annotation was deleted meanwhile: nothing was saved.",
+    )
+    assert not Annotation.objects.exists()

@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from annotations.models import Annotation
@@ -237,3 +238,29 @@ def test_the_article_page_names_the_file_not_the_server_path(client_for, editor)
     html = client_for(editor).get(detail(article)).content.decode()
     assert ">cikk.txt</span>" in html
     assert "/srv/newsroom" not in html and "incoming" not in html
+
+
+class TestReadingNeedsARole:
+    def test_someone_in_no_group_reads_nothing(self, client_for, stranger, editor):
+        article = make_article("Kim Dzsongun Phenjanban. Titkos jegyzet.")
+        make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor, note="belső megjegyzés")
+        client = client_for(stranger)
+        for url in [LIST, detail(article)]:
+            response = client.get(url)
+            assert response.status_code == 403
+            assert "Kim Dzsongun" not in response.content.decode() and "belső" not in response.content.decode()
+
+    def test_someone_removed_from_editors_loses_access_at_once(self, client_for, editor):
+        article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
+        client = client_for(editor)
+        assert client.get(detail(article)).status_code == 200
+        editor.groups.clear()
+        assert client.get(detail(article)).status_code == 403
+        assert client.get(LIST).status_code == 403
+
+    def test_reading_articles_without_the_right_to_read_annotations_shows_none(self, client_for, editor, stranger):
+        article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
+        make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor, note="belső megjegyzés")
+        stranger.user_permissions.add(Permission.objects.get(codename="view_article"))
+        html = client_for(stranger).get(detail(article)).content.decode()
+        assert "Phenjanban" in html and "belső" not in html and "<mark" not in html
