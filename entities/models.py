@@ -18,6 +18,11 @@ class EntityKind(models.TextChoices):
 
 
 class EntityQuerySet(models.QuerySet):
+    def named(self, name: str):
+        """Entities with this name in any case, compared as the unique constraint compares them
+        (lower(), which folds 'İstanbul' and 'Istanbul', 'Kim' and 'Kim' with a Kelvin sign, alike)."""
+        return self.alias(name_lower=Lower("name")).filter(name_lower=Lower(Value(" ".join(name.split()))))
+
     def matching(self, text: str):
         """Entities whose name or an alias matches ``text``, best first.
 
@@ -37,9 +42,9 @@ class EntityQuerySet(models.QuerySet):
             output_field=models.BooleanField(),
         )
         return (
-            self.alias(alias_match=alias_match)
+            self.alias(alias_match=alias_match, name_lower=Lower("name"))
             .annotate(
-                exact=Q(name__iexact=text)
+                exact=Q(name_lower=Lower(Value(text)))
                 | Q(alias_match=True)
                 | Q(spelling_keys__contains=[spelling.transliteration_key(text)]),
                 similarity=TrigramWordSimilarity(query, names),

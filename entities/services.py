@@ -3,7 +3,7 @@
 Views, the admin and other apps' services call these; nothing else creates or changes an Entity.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
@@ -14,12 +14,15 @@ from entities.models import Entity
 def find_or_create_entity(*, name: str, kind: str, by) -> Entity:
     """The entity of this kind with this name (in any case), made now if there is none."""
     name = " ".join(name.split())
-    existing = Entity.objects.filter(name__iexact=name, kind=kind).first()
+    existing = Entity.objects.named(name).filter(kind=kind).first()
     if existing:
         return existing
     require(by, "entities.add_entity", _("You may not add entities to the catalogue."))
-    entity, _created = Entity.objects.get_or_create(name__iexact=name, kind=kind, defaults={"name": name})
-    return entity
+    try:
+        with transaction.atomic():
+            return Entity.objects.create(name=name, kind=kind)
+    except IntegrityError:  # made at the same moment by someone else
+        return Entity.objects.named(name).filter(kind=kind).get()
 
 
 @transaction.atomic

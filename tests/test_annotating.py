@@ -4,6 +4,7 @@ import pytest
 
 from annotations.anchoring import is_direct_quote, snap_to_words, suggest_attribution
 from entities.models import Entity
+from entities.services import find_or_create_entity
 from entities.spelling import transliteration_key
 from tests.factories import make_entity
 
@@ -131,3 +132,13 @@ class TestEntityMatching:
         kim.add_alias("KIM JONG UN")
         kim.add_alias("Kim  Dzsong Un")
         assert kim.aliases == ["Kim Jong Un", "Kim Dzsong Un"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("first", "then"), [("Kim", "\u212aim"), ("Istanbul", "İstanbul"), ("Kim Dzsongun", "kim  dzsongun")]
+)
+def test_a_name_the_catalogue_holds_in_another_case_is_found_not_made_again(editor, first, then):
+    known = make_entity(first)
+    assert find_or_create_entity(name=then, kind=Entity.Kind.PERSON, by=editor) == known
+    assert Entity.objects.count() == 1
