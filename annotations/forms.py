@@ -12,6 +12,9 @@ from articles.models import Article
 from entities.models import Entity
 
 EVIDENCE_LINK_MAX_LENGTH = Annotation._meta.get_field("evidence").base_field.max_length
+# Bounds on what one annotation holds: every reader of the article page downloads it all.
+NOTE_MAX_LENGTH = 10_000
+EVIDENCE_MAX_LINKS = 20
 
 
 class SelectionForm(forms.Form):
@@ -77,7 +80,9 @@ class AnnotationForm(forms.Form):
     source_type = forms.ChoiceField(
         label=gettext_lazy("Source type"), required=False, choices=[("", "---------"), *Annotation.SourceType.choices]
     )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     evidence = forms.CharField(
         label=gettext_lazy("Evidence"),
         required=False,
@@ -101,6 +106,11 @@ class AnnotationForm(forms.Form):
 
     def clean_evidence(self) -> list[str]:
         links = [line.strip() for line in self.cleaned_data["evidence"].splitlines() if line.strip()]
+        if len(links) > EVIDENCE_MAX_LINKS:
+            raise forms.ValidationError(
+                _("At most %(limit)s links, one per line (there are %(count)s).")
+                % {"limit": EVIDENCE_MAX_LINKS, "count": len(links)}
+            )
         validate = URLValidator(schemes=["http", "https"])
         for link in links:
             try:

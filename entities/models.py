@@ -105,8 +105,12 @@ class Entity(models.Model):
         super().save(*args, **kwargs)
 
     def add_alias(self, spelling: str) -> None:
-        """Remember another spelling of the name (not saved here)."""
+        """Remember another spelling of the name (not saved here).
+
+        Longer than a name may be, it is not a spelling of one: left out whole, never cut.
+        """
         spelling = " ".join(spelling.split())
         known = {self.name.casefold(), *(alias.casefold() for alias in self.aliases)}
-        if spelling and spelling.casefold() not in known:
+        too_long = len(spelling) > self._meta.get_field("aliases").base_field.max_length
+        if spelling and not too_long and spelling.casefold() not in known:
             self.aliases = [*self.aliases, spelling]

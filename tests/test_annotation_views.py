@@ -539,3 +539,36 @@ def test_saving_an_annotation_deleted_meanwhile_says_so(client_for, editor, quot
         "This annotation was deleted meanwhile: nothing was saved.",
     )
     assert not Annotation.objects.exists()
+
+
+class TestBounds:
+    """Limits are enforced with a message naming them, never by cutting what was sent."""
+
+    @pytest.fixture
+    def claim(self, article, editor):
+        return make_annotation(article, *span_of(article, "Phenjanba ment"), kind="claim", author=editor)
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"note": "x" * 10_001}, "Ensure this value has at most 10000 characters (it has 10001)."),
+            ({"evidence": "\n".join(f"https://example.org/{i}" for i in range(21))}, "At most 20 links"),
+            ({"evidence": "https://example.org/" + "a" * 600}, "A link may be at most 500 characters long."),
+        ],
+        ids=["note", "links", "link"],
+    )
+    def test_too_much_is_refused_whole(self, client_for, editor, claim, data, message):
+        response = client_for(editor).post(edit_url(claim), {"verdict": "false", **data}, headers=HTMX)
+        assert response.status_code == 422 and message in response.content.decode()
+        claim.refresh_from_db()
+        assert (claim.verdict, claim.note, claim.evidence) == ("unverified", "", [])
+
+    def test_a_mention_longer_than_a_name_links_the_entity_without_becoming_an_alias(self, editor):
+        body = "Kim " + "nagyon " * 40 + "hosszú."
+        article = make_article(body)
+        mention = make_annotation(article, 0, len(body) - 1, kind="entity", author=editor)
+        kim = make_entity("Kim Dzsongun")
+        services.update_annotation(mention, by=editor, entity=kim, note="")
+        kim.refresh_from_db()
+        mention.refresh_from_db()
+        assert (mention.entity, kim.aliases) == (kim, [])
