@@ -6,7 +6,7 @@ creates or teaches a spelling go through entities.services, under the same trans
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
@@ -21,6 +21,8 @@ from entities.models import Entity
 def create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> tuple[Annotation, str]:
     """Annotate body[start:end] (whole words, checked by the caller) with what the text itself tells.
 
+    Raises Article.DoesNotExist when the article was deleted meanwhile.
+
     Returns the annotation and the name to look up first as its entity: the speaker named
     after a quote ("…” – mondta Kim Dzsongun"), the words themselves for an entity mention.
     """
@@ -32,7 +34,13 @@ def create_annotation(*, article: Article, kind: str, start: int, end: int, by) 
         direct = is_direct_quote(article.body, start, end)
         annotation.quote_type = Annotation.QuoteType.DIRECT if direct else Annotation.QuoteType.INDIRECT
         annotation.cue_verb, entity_name = suggest_attribution(article.body, end)
-    annotation.save()
+    try:
+        with transaction.atomic():
+            annotation.save()
+    except IntegrityError:
+        if not Article.objects.filter(pk=article.pk).exists():
+            raise Article.DoesNotExist(_("This article was deleted meanwhile: nothing was saved.")) from None
+        raise
     return annotation, entity_name
 
 

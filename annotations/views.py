@@ -66,9 +66,12 @@ def annotation_create(request, article_pk: int):
         # Swapped into the annotator, which shows the message and lets the editor try again.
         return HttpResponse(format_html('<p class="error" data-error>{}</p>', first_error(form)), status=422)
     data = form.cleaned_data
-    annotation, entity_name = services.create_annotation(
-        article=article, kind=data["kind"], start=data["start"], end=data["end"], by=request.user
-    )
+    try:
+        annotation, entity_name = services.create_annotation(
+            article=article, kind=data["kind"], start=data["start"], end=data["end"], by=request.user
+        )
+    except Article.DoesNotExist as gone:
+        return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
     if not request.htmx:
         return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
     editor = _render_editor(request, AnnotationForm(annotation=annotation), suggested_entity=entity_name)

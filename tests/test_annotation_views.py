@@ -9,6 +9,7 @@ from django.urls import reverse
 from annotations import services
 from annotations.models import Annotation
 from annotations.rendering import Seen, revision
+from articles.models import Article
 from entities.models import Entity
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
@@ -572,3 +573,19 @@ class TestBounds:
         kim.refresh_from_db()
         mention.refresh_from_db()
         assert (mention.entity, kim.aliases) == (kim, [])
+
+
+def test_annotating_an_article_deleted_meanwhile_says_so(client_for, editor, article, monkeypatch):
+    create = services.create_annotation
+
+    def deleted_first(*, article, **rest):
+        Article.objects.filter(pk=article.pk).delete()  # an admin deletes it just then
+        return create(article=article, **rest)
+
+    monkeypatch.setattr(services, "create_annotation", deleted_first)
+    response = client_for(editor).post(create_url(article), selection(article, "Phenjanba", "entity"), headers=HTMX)
+    assert (response.status_code, response.content.decode()) == (
+        404,
+        "This article was deleted meanwhile: nothing was saved.",
+    )
+    assert not Annotation.objects.exists()
