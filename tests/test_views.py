@@ -264,3 +264,11 @@ class TestReadingNeedsARole:
         stranger.user_permissions.add(Permission.objects.get(codename="view_article"))
         html = client_for(stranger).get(detail(article)).content.decode()
         assert "Phenjanban" in html and "belső" not in html and "<mark" not in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/password_reset/", "/accounts/reset/done/", "/accounts/password_reset/done/"]
+)
+def test_password_reset_pages_are_off_while_no_mail_is_configured(client, url):
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"email": "anna@example.org"}).status_code == 404
