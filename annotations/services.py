@@ -17,15 +17,24 @@ from entities import services as entity_services
 from entities.models import Entity
 
 
-@transaction.atomic
 def create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> tuple[Annotation, str]:
     """Annotate body[start:end] (whole words, checked by the caller) with what the text itself tells.
 
-    Raises Article.DoesNotExist when the article was deleted meanwhile.
-
     Returns the annotation and the name to look up first as its entity: the speaker named
     after a quote ("…” – mondta Kim Dzsongun"), the words themselves for an entity mention.
+    Raises Article.DoesNotExist when the article was deleted meanwhile.
     """
+    try:
+        return _create_annotation(article=article, kind=kind, start=start, end=end, by=by)
+    except IntegrityError:
+        # Its transaction is over (or its savepoint, inside a caller's): the question can be asked.
+        if not Article.objects.filter(pk=article.pk).exists():
+            raise Article.DoesNotExist(_("This article was deleted meanwhile: nothing was saved.")) from None
+        raise
+
+
+@transaction.atomic
+def _create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> tuple[Annotation, str]:
     require(by, "annotations.add_annotation", _("You may not annotate articles."))
     annotation = Annotation(article=article, kind=kind, start=start, end=end, author=by)
     annotation.anchor(article.body)
@@ -34,13 +43,7 @@ def create_annotation(*, article: Article, kind: str, start: int, end: int, by) 
         direct = is_direct_quote(article.body, start, end)
         annotation.quote_type = Annotation.QuoteType.DIRECT if direct else Annotation.QuoteType.INDIRECT
         annotation.cue_verb, entity_name = suggest_attribution(article.body, end)
-    try:
-        with transaction.atomic():
-            annotation.save()
-    except IntegrityError:
-        if not Article.objects.filter(pk=article.pk).exists():
-            raise Article.DoesNotExist(_("This article was deleted meanwhile: nothing was saved.")) from None
-        raise
+    annotation.save()
     return annotation, entity_name
 
 
