@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cache
 from typing import NamedTuple
 
@@ -244,46 +244,66 @@ def paragraphs_around(body: str, start: int, end: int) -> tuple[int, int]:
 def annotation_item(annotation: ShownAnnotation | Annotation, *, oob: bool = False) -> SafeString:
     """One entry of the annotation list beside the text."""
     shown = annotation if isinstance(annotation, ShownAnnotation) else ShownAnnotation.of(annotation)
-    markup, values = _item(shown, oob=oob, language=get_language(), zone=timezone.get_current_timezone())
+    markup, values = _item(shown, _ListContext.current(), oob=oob)
     return format_html(markup, *values)
 
 
 def annotation_items(annotations: Iterable[ShownAnnotation]) -> SafeString:
     """The whole list, in one format_html call: the article page lists hundreds of entries."""
-    language, zone = get_language(), timezone.get_current_timezone()
-    names: dict[str, SafeString] = {}  # authors and entities recur: each escaped once
+    context = _ListContext.current()
     markup, values = [], []
     for annotation in annotations:
-        item_markup, item_values = _item(annotation, oob=False, language=language, zone=zone, names=names)
+        item_markup, item_values = _item(annotation, context, oob=False)
         markup.append(item_markup)
         values += item_values
     return format_html("".join(markup), *values) if markup else SafeString("")
 
 
-def _item(shown: ShownAnnotation, *, oob: bool, language: str | None, zone, names=None) -> tuple[str, list]:
+@dataclass(frozen=True, slots=True)
+class _ListContext:
+    """What every entry of one list shares, looked up once: language, time zone and URL prefix are
+    per request (each lookup goes through a context-local), and names recur."""
+
+    language: str | None
+    zone: tzinfo
+    edit_url: str
+    names: dict[str, SafeString]
+
+    @classmethod
+    def current(cls) -> "_ListContext":
+        return cls(get_language(), timezone.get_current_timezone(), edit_url_prefix(), {})
+
+    def escaped(self, name: str) -> SafeString:
+        """A name (an author's, an entity's), escaped once per list."""
+        if (escaped := self.names.get(name)) is None:
+            escaped = self.names[name] = conditional_escape(name)
+        return escaped
+
+
+def _item(shown: ShownAnnotation, context: _ListContext, *, oob: bool) -> tuple[str, list]:
     """The markup of a list entry with "{}" where values from the database go, and those values.
 
     The markup holds only numbers, constants and the time (made by code from numbers); every
     value from the database (the text, names, the note, links) is left to format_html to escape.
     """
-    created = shown.created_at.astimezone(zone)
+    created = shown.created_at.astimezone(context.zone)
     markup = ITEM_HEAD.format(
-        pk=int(shown.pk), classes=ITEM_CLASSES[shown.kind], swap=SWAP_OOB if oob else "", edit_url=edit_url_prefix()
+        pk=int(shown.pk), classes=ITEM_CLASSES[shown.kind], swap=SWAP_OOB if oob else "", edit_url=context.edit_url
     )
-    values = [_escaped_label("kind", shown.kind, language), _truncate(shown.exact, 120)]
+    values = [_escaped_label("kind", shown.kind, context.language), _truncate(shown.exact, 120)]
     if shown.entity_name:
         markup += '<span class="entity">{}</span>'
-        values.append(_escaped_once(names, shown.entity_name))
+        values.append(context.escaped(shown.entity_name))
     for field, value in [("verdict", shown.verdict), ("quote_type", shown.quote_type)]:
         if value:
             markup += "{}"
-            values.append(_tag(field, value, language))
+            values.append(_tag(field, value, context.language))
     if shown.cue_verb:
         markup += '<span class="tag">{}</span>'
         values.append(shown.cue_verb)
     if shown.source_type:
         markup += "{}"
-        values.append(_tag("source_type", shown.source_type, language))
+        values.append(_tag("source_type", shown.source_type, context.language))
     markup += "</p>"
     if shown.note:
         markup += '<p class="note">{}</p>'
@@ -293,16 +313,8 @@ def _item(shown: ShownAnnotation, *, oob: bool, language: str | None, zone, name
         for link in shown.evidence:
             values += [link, _truncate(link, 60)]
     markup += ITEM_TAIL.format(created_iso=created.isoformat(), created=f"{created.day} {created:%b %Y %H:%M}")
-    values.append(_escaped_once(names, shown.author_name))
+    values.append(context.escaped(shown.author_name))
     return markup, values
-
-
-def _escaped_once(memo: dict[str, SafeString] | None, text: str) -> str:
-    if memo is None:
-        return text  # format_html escapes it
-    if (escaped := memo.get(text)) is None:
-        escaped = memo[text] = conditional_escape(text)
-    return escaped
 
 
 @cache
