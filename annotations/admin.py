@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from annotations import services
 from annotations.models import DETAILS_BY_KIND, Annotation
+from newsroom.admin import WritesThroughServices
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(WritesThroughServices, admin.ModelAdmin):
+    delete_through = staticmethod(services.delete_annotations)
     list_display = ["short_exact", "kind", "article", "entity", "verdict", "author", "created_at"]
     list_filter = ["kind", "verdict", "created_at"]
     list_select_related = ["article", "entity", "author"]
@@ -35,17 +37,11 @@ class AnnotationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or obj.deletable_by(request.user))
 
-    # Changes and deletions go through the annotation service, like the article page's.
+    # A change is the page's change: the entity and the details of the annotation's kind only.
     def save_model(self, request, obj, form, change):
         details = {name: form.cleaned_data[name] for name in DETAILS_BY_KIND[obj.kind] if name in form.cleaned_data}
         stored = Annotation.objects.get(pk=obj.pk)
         services.update_annotation(stored, by=request.user, entity=form.cleaned_data.get("entity"), **details)
-
-    def delete_model(self, request, obj):
-        services.delete_annotation(obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        services.delete_annotations(queryset, by=request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__body", "article__search_vector")

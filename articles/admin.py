@@ -2,10 +2,13 @@ from django.contrib import admin
 
 from articles import services
 from articles.models import Article
+from newsroom.admin import WritesThroughServices
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WritesThroughServices, admin.ModelAdmin):
+    save_through = staticmethod(services.save_article)
+    delete_through = staticmethod(services.delete_articles)
     list_display = ["title", "published", "status", "language", "source_filename", "imported_at", "imported_by"]
     list_filter = ["status", "date_precision", "language", "imported_at"]
     list_select_related = ["imported_by"]
@@ -30,16 +33,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # articles come from seed files (the Import page)
-
-    # Through the article service, like every other write.
-    def save_model(self, request, obj, form, change):
-        services.save_article(obj, by=request.user)
-
-    def delete_model(self, request, obj):
-        services.delete_articles([obj], by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        services.delete_articles(queryset, by=request.user)
 
     @admin.display(description="Published", ordering="published_on")
     def published(self, article: Article) -> str:

@@ -2,10 +2,13 @@ from django.contrib import admin
 
 from entities import services
 from entities.models import Entity
+from newsroom.admin import WritesThroughServices
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(WritesThroughServices, admin.ModelAdmin):
+    save_through = staticmethod(services.save_entity)
+    delete_through = staticmethod(services.delete_entities)
     list_display = ["name", "kind", "alias_list", "external_id", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "external_id", "description"]
@@ -20,13 +23,3 @@ class EntityAdmin(admin.ModelAdmin):
         if search_term:
             queryset |= self.model.objects.filter(aliases__contains=[search_term])
         return queryset, may_have_duplicates
-
-    # Through the entity service, like every other write.
-    def save_model(self, request, obj, form, change):
-        services.save_entity(obj, by=request.user)
-
-    def delete_model(self, request, obj):
-        services.delete_entities([obj], by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        services.delete_entities(queryset, by=request.user)

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import User
 
 from annotations.models import Annotation
-from entities.models import Entity
 from imports.running import create_batch, run_batch
 from imports.uploads import Entry
 from tests.factories import make_annotation, make_article, make_entity, span_of
@@ -67,33 +66,26 @@ def test_the_body_cannot_be_edited_in_the_admin(superuser_client, editor):
     assert article.body == "Kim Dzsongun Phenjanban. Szöveg."
 
 
-def test_the_admin_changes_and_deletes_annotations_through_the_service(superuser_client, editor):
-    article = make_article("Kim Dzsongun Phenjanban. Szöveg.")
-    claim = make_annotation(article, 0, 12, author=editor, kind=Annotation.Kind.CLAIM)
+def test_the_admin_changes_and_deletes_annotations_as_the_page_does(superuser_client, editor):
+    article = make_article("Kim Dzsong Un Phenjanban. Szöveg.")
+    mention = make_annotation(article, 0, 13, author=editor, kind=Annotation.Kind.ENTITY)
     kim = make_entity("Kim Dzsongun")
     response = superuser_client.post(
-        f"/admin/annotations/annotation/{claim.pk}/change/",
-        {"entity": kim.pk, "verdict": "false", "note": "Cáfolva.", "evidence": "", "quote_type": "", "cue_verb": ""},
+        f"/admin/annotations/annotation/{mention.pk}/change/",
+        {"entity": kim.pk, "note": "Más átírás.", "verdict": "", "evidence": "", "quote_type": "", "cue_verb": ""},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    claim.refresh_from_db()
-    assert (claim.entity, claim.verdict, claim.note, claim.exact) == (kim, "false", "Cáfolva.", "Kim Dzsongun")
+    mention.refresh_from_db()
+    kim.refresh_from_db()
+    assert (mention.entity, mention.note) == (kim, "Más átírás.")
+    assert kim.aliases == ["Kim Dzsong Un"]  # the words became a spelling of the name, as on the page
 
     response = superuser_client.post(
         "/admin/annotations/annotation/",
-        {"action": "delete_selected", "_selected_action": [claim.pk], "post": "yes"},
+        {"action": "delete_selected", "_selected_action": [mention.pk], "post": "yes"},
     )
     assert response.status_code == 302
     assert not Annotation.objects.exists()
-
-
-def test_the_admin_keeps_an_entitys_spelling_keys_through_the_service(superuser_client):
-    response = superuser_client.post(
-        "/admin/entities/entity/add/",
-        {"name": "Kim Dzsongun", "kind": "person", "aliases": "Kim Jong Un", "description": "", "external_id": ""},
-    )
-    assert response.status_code == 302
-    assert Entity.objects.get().spelling_keys == ["kimjongun"]
 
 
 def test_a_staff_editor_sees_someone_elses_annotation_read_only_in_the_admin(client_for, editor, other_editor):
