@@ -11,15 +11,14 @@ piece the same way.
 """
 
 import bisect
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cache
-from typing import NamedTuple
 
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -82,42 +81,6 @@ class ShownAnnotation:
 def shown_annotations(annotations: QuerySet[Annotation]) -> list[ShownAnnotation]:
     """The annotations in text order, as plain rows: the article page lists hundreds of them."""
     return [ShownAnnotation(*row) for row in annotations.in_text_order().values_list(*ShownAnnotation.FIELDS)]
-
-
-class Seen(NamedTuple):
-    """What the page shows of an annotation that a revision covers: any change to it changes the revision."""
-
-    pk: int
-    updated_at: datetime
-    entity_name: str | None  # an entity renamed or deleted elsewhere changes the page too
-
-    @classmethod
-    def of(cls, annotation: Annotation) -> "Seen":
-        return cls(annotation.pk, annotation.updated_at, annotation.entity.name if annotation.entity_id else None)
-
-
-def revision(annotations: Iterable[Seen | ShownAnnotation]) -> str:
-    """A fingerprint of an article's annotations as the page shows them, in any order.
-
-    The page keeps the revision it shows; a request that brings an older one learns that
-    someone else changed the article's annotations meanwhile. It is a sum of one number per
-    annotation, so the revision before a change follows from the one after (revised()).
-    """
-    return _hexadecimal(sum(map(_fingerprint, annotations)))
-
-
-def revised(current: str, *, removed: Iterable[Seen] = (), added: Iterable[Seen] = ()) -> str:
-    """The revision ``current`` with the annotations ``removed`` taken out and ``added`` put in."""
-    return _hexadecimal(int(current, 16) - sum(map(_fingerprint, removed)) + sum(map(_fingerprint, added)))
-
-
-def _fingerprint(annotation: Seen | ShownAnnotation) -> int:
-    text = f"{annotation.pk}@{annotation.updated_at.timestamp()}@{annotation.entity_name}"
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
-
-
-def _hexadecimal(total: int) -> str:
-    return f"{total % 2**64:016x}"
 
 
 @dataclass(frozen=True)
@@ -346,13 +309,39 @@ def _edit_url_prefix(script_prefix: str) -> str:
 
 def annotation_regions(article, *, visible: bool = True) -> dict:
     """What the article page shows of its annotations, for its template (articles/article_detail.html):
-    the page itself, and the answer that replaces these regions whole. None unless ``visible``."""
-    annotations = shown_annotations(article.annotations.all() if visible else article.annotations.none())
+    the page itself, and the answer that replaces these regions whole. None unless ``visible``.
+
+    The page shows, and sends back with every change, the article's annotation_version: the
+    database raises it with every change to what these regions show (annotations migration
+    0002). Rendering hundreds of highlights and list entries is most of the page's work, and
+    pages are read far more often than annotated, so what was rendered is kept in the
+    "rendering" cache under that version: a change makes a new key, never a stale page.
+    """
+    revision = str(article.annotation_version)
+    if not visible:
+        return _regions(article.body, [], revision)
+    cache = caches["rendering"]
+    key = _regions_key(article, revision)
+    if (regions := cache.get(key)) is None:
+        # Fetched after the version: should a change land in between, these regions are newer
+        # than their key says, never older, and the page's next change brings it up to date.
+        regions = _regions(article.body, shown_annotations(article.annotations.all()), revision)
+        cache.set(key, regions)
+    return regions
+
+
+def _regions(body: str, annotations: list[ShownAnnotation], revision: str) -> dict:
     return {
-        "annotations": annotations,
-        "paragraphs": render_body(article.body, annotations),
+        "paragraphs": render_body(body, annotations),
         "annotation_items": annotation_items(annotations),
         "counts": kinds_in(annotations),
         "total": len(annotations),
-        "revision": revision(annotations),
+        "revision": revision,
     }
+
+
+def _regions_key(article, revision: str) -> str:
+    """Everything the rendered regions depend on: the article (its text never changes), the
+    version of its annotations, and the request's language, time zone and URL prefix."""
+    zone = timezone.get_current_timezone_name()
+    return f"annotation-regions:{article.pk}:{revision}:{get_language()}:{zone}:{get_script_prefix()}"

@@ -4,8 +4,9 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, F, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Now
 from django.urls import reverse
 
@@ -88,6 +89,14 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField(db_default=Now(), editable=False)
+    # Kept by the database itself (triggers, migration annotations 0002), so no write can forget it.
+    annotation_version = models.PositiveBigIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="Goes up by one with every statement that adds, changes or deletes annotations of this "
+        "article, or renames an entity they name: the page keeps the version it shows.",
+    )
     search_vector = models.GeneratedField(
         expression=ARTICLE_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
     )
@@ -121,6 +130,13 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.pk])
+
+    @classmethod
+    def version_of(cls, pk: int) -> RawSQL:
+        """The annotation_version of article ``pk``, as a column of another query: a subquery of
+        its own, which PostgreSQL runs once (joined, the article would be looked up per row)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        return RawSQL(f"SELECT annotation_version FROM {table} WHERE id = %s", [pk], models.BigIntegerField())
 
     @property
     def source_name(self) -> str:

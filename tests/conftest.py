@@ -2,11 +2,20 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.test import Client
 
 from accounts import roles
 
 SAMPLE_SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a45e6700e34eec7b.txt"
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: ids repeat between tests once a database is flushed."""
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 def _person(username: str, group: str | None) -> User:
