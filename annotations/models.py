@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy
 
 from newsroom.postgres import choices_constraint
 
@@ -105,11 +106,15 @@ class Annotation(models.Model):
     class Meta:
         db_table = "articles_annotation"  # where it lived before the annotations app (migration 0001)
         permissions = [("moderate_annotation", "Can change and delete anyone's annotations")]
-        indexes = [
-            # The article page fetches one article's annotations in text order.
-            models.Index(fields=["article", "start"], name="annotation_article_start_idx"),
-        ]
         constraints = [
+            # One annotation per author, kind and span: pressing the key twice, or sending the
+            # request again after an answer was lost, finds the one stored (services). Its index
+            # also serves the article page, which fetches one article's annotations by start.
+            models.UniqueConstraint(
+                fields=["article", "start", "end", "kind", "author"],
+                name="annotation_once_per_author_kind_span",
+                violation_error_message=gettext_lazy("You have already annotated this text so."),
+            ),
             choices_constraint("kind", AnnotationKind, "annotation_kind_valid"),
             models.CheckConstraint(condition=Q(start__gte=0, end__gt=F("start")), name="annotation_span_valid"),
             models.CheckConstraint(condition=Q(end=F("start") + Length("exact")), name="annotation_exact_fits_span"),

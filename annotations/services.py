@@ -5,6 +5,8 @@ Annotation, so this is where history will observe every change. Entities that an
 creates or teaches a spelling go through entities.services, under the same transaction.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -17,24 +19,35 @@ from entities import services as entity_services
 from entities.models import Entity
 
 
-def create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> tuple[Annotation, str]:
+class NewAnnotation(NamedTuple):
+    annotation: Annotation
+    entity_name: str  # the name to look up first as its entity
+    created: bool  # False: the author had annotated this span so already, and this is that annotation
+
+
+def create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> NewAnnotation:
     """Annotate body[start:end] (whole words, checked by the caller) with what the text itself tells.
 
-    Returns the annotation and the name to look up first as its entity: the speaker named
-    after a quote ("…” – mondta Kim Dzsongun"), the words themselves for an entity mention.
+    The name to look up first as its entity is the speaker named after a quote ("…” – mondta
+    Kim Dzsongun"), the words themselves for an entity mention. Creating is idempotent: an
+    author has one annotation of a kind per span, so a request sent twice (a key pressed
+    twice, a retry after a lost answer) finds the one stored.
     Raises Article.DoesNotExist when the article was deleted meanwhile.
     """
     try:
         return _create_annotation(article=article, kind=kind, start=start, end=end, by=by)
     except IntegrityError:
-        # Its transaction is over (or its savepoint, inside a caller's): the question can be asked.
+        # Its transaction is over (or its savepoint, inside a caller's): the questions can be asked.
+        stored = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=by).first()
+        if stored is not None:
+            return NewAnnotation(stored, _suggested_entity(stored, article.body), created=False)
         if not Article.objects.filter(pk=article.pk).exists():
             raise Article.DoesNotExist(_("This article was deleted meanwhile: nothing was saved.")) from None
         raise
 
 
 @transaction.atomic
-def _create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> tuple[Annotation, str]:
+def _create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> NewAnnotation:
     require(by, "annotations.add_annotation", _("You may not annotate articles."))
     annotation = Annotation(article=article, kind=kind, start=start, end=end, author=by)
     annotation.anchor(article.body)
@@ -44,7 +57,16 @@ def _create_annotation(*, article: Article, kind: str, start: int, end: int, by)
         annotation.quote_type = Annotation.QuoteType.DIRECT if direct else Annotation.QuoteType.INDIRECT
         annotation.cue_verb, entity_name = suggest_attribution(article.body, end)
     annotation.save()
-    return annotation, entity_name
+    return NewAnnotation(annotation, entity_name, created=True)
+
+
+def _suggested_entity(annotation: Annotation, body: str) -> str:
+    """What _create_annotation() suggests, for one stored already."""
+    if annotation.kind == Annotation.Kind.ENTITY:
+        return annotation.exact
+    if annotation.kind == Annotation.Kind.QUOTE:
+        return suggest_attribution(body, annotation.end)[1]
+    return ""
 
 
 @transaction.atomic

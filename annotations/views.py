@@ -57,7 +57,7 @@ def annotation_create(request, article_pk: int):
         return HttpResponse(format_html('<p class="error" data-error>{}</p>', first_error(form)), status=422)
     data = form.cleaned_data
     try:
-        annotation, entity_name = services.create_annotation(
+        annotation, entity_name, created = services.create_annotation(
             article=article, kind=data["kind"], start=data["start"], end=data["end"], by=request.user
         )
     except Article.DoesNotExist as gone:
@@ -65,6 +65,11 @@ def annotation_create(request, article_pk: int):
     if not request.htmx:
         return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}")
     editor = _render_editor(request, AnnotationForm(annotation=annotation), suggested_entity=entity_name)
+    if not created:
+        # Sent again (a key pressed twice, a retry after a lost answer): the one stored opens,
+        # and the page gets the annotations as they are, whatever it showed.
+        article.refresh_from_db(fields=["annotation_version"])
+        return HttpResponse(editor + _whole_annotation_regions(article))
     return HttpResponse(editor + _page_updates(request, article, annotation, Change.CREATED), status=201)
 
 

@@ -27,7 +27,7 @@ def article():
 class TestVersion:
     def test_each_service_call_raises_it_by_exactly_one(self, editor, article):
         assert version(article) == 0
-        annotation, _ = services.create_annotation(article=article, kind="quote", start=0, end=3, by=editor)
+        annotation = services.create_annotation(article=article, kind="quote", start=0, end=3, by=editor).annotation
         assert version(article) == 1
         kim = make_entity("Kim Dzsongun")
         services.update_annotation(annotation, by=editor, entity=kim, note="Forrás?")
@@ -102,5 +102,5 @@ class TestRenderedPageCache:
         services.delete_annotation(first, by=editor)
         assert f'id="annotation-{first.pk}"' not in self.read(reader, article)
 
-        second, _ = services.create_annotation(article=article, kind="claim", start=0, end=3, by=editor)
+        second = services.create_annotation(article=article, kind="claim", start=0, end=3, by=editor).annotation
         assert f'id="annotation-{second.pk}"' in self.read(reader, article)

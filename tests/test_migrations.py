@@ -85,3 +85,31 @@ def test_migrating_back_and_forth_keeps_working():
     assert not ContentType.objects.filter(app_label="articles", model="annotation").exists()
     assert User.objects.get(username="anna").has_perm("annotations.moderate_annotation")
     assert Group.objects.get(name=roles.ADMINS).permissions.filter(codename="moderate_annotation").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_duplicate_annotations_are_folded_into_one_keeping_what_each_held():
+    """annotations 0003: one annotation per author, kind and span; the copies stored before are
+    folded into the one changed last, their notes, links and details kept."""
+    before = [("annotations", "0002_annotation_version_triggers")]
+    old = migrate_to(before).loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="regi")
+    article = old.get_model("articles", "Article").objects.create(
+        title="Régi cikk", body=BODY, published_on="2025-06-01", date_precision="month", content_sha256="b" * 64
+    )
+    kim = old.get_model("entities", "Entity").objects.create(name="Kim Dzsongun", kind="person")
+    Old = old.get_model("annotations", "Annotation")
+    claim = {"article": article, "kind": "claim", "start": 0, "end": 12, "exact": "Kim Dzsongun", "author": user}
+    Old.objects.create(**claim, verdict="false", note="Hamis.", evidence=["https://a.example/1"], entity=kim)
+    Old.objects.create(**claim, verdict="unverified", note="Ellenőrizni.", evidence=["https://a.example/1"])
+    last = Old.objects.create(**claim, verdict="unverified", note="", evidence=["https://b.example/2"])
+    other = Old.objects.create(**{**claim, "kind": "entity", "verdict": ""})  # another kind: stays
+
+    call_command("migrate", verbosity=0)
+
+    folded = Annotation.objects.get(kind="claim")
+    assert folded.pk == last.pk  # the one changed last
+    assert folded.note == "Hamis.\n\nEllenőrizni."
+    assert folded.evidence == ["https://a.example/1", "https://b.example/2"]
+    assert (folded.verdict, folded.entity.name) == ("false", "Kim Dzsongun")
+    assert Annotation.objects.get(kind="entity").pk == other.pk

@@ -134,5 +134,5 @@ class TestAnnotationOrder:
         inner = make_annotation(article, 0, 3, author=editor)
         later = make_annotation(article, 4, 5, author=editor)
         outer = make_annotation(article, 0, 14, author=editor)
-        twin = make_annotation(article, 0, 3, author=editor)
+        twin = make_annotation(article, 0, 3, author=editor, kind=Annotation.Kind.QUOTE)  # same span, another kind
         assert list(Annotation.objects.in_text_order()) == [outer, inner, twin, later]
