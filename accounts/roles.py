@@ -23,6 +23,7 @@ EDITOR_PERMISSIONS = [
     ("entities", "view_entity"),
     ("entities", "add_entity"),
     ("entities", "change_entity"),
+    ("entities", "merge_entity"),
     ("annotations", "view_annotation"),
     ("annotations", "add_annotation"),
     ("annotations", "change_annotation"),

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest, Length, Substr
 from django.utils.translation import gettext_lazy
 
 from newsroom.postgres import choices_constraint
@@ -59,6 +59,15 @@ class AnnotationQuerySet(models.QuerySet):
         """The database's side of text_order()."""
         return self.order_by("start", "-end", "pk")
 
+    def with_surrounding_text(self, characters: int = 200):
+        """Each with up to ``characters`` of its article's text before and after it
+        (``text_before``, ``text_after``), cut by the database so the bodies stay there."""
+        before_start = Greatest(F("start") - characters, Value(0))
+        return self.annotate(
+            text_before=Substr("article__body", before_start + 1, F("start") - before_start),
+            text_after=Substr("article__body", F("end") + 1, Value(characters)),
+        )
+
 
 class Annotation(models.Model):
     # Nested names too, so callers write Annotation.Kind.QUOTE; Meta cannot see class-body names.
@@ -106,6 +115,10 @@ class Annotation(models.Model):
     class Meta:
         db_table = "articles_annotation"  # where it lived before the annotations app (migration 0001)
         permissions = [("moderate_annotation", "Can change and delete anyone's annotations")]
+        indexes = [
+            # An entity's page lists its annotations of each kind, newest first (entities.views).
+            models.Index(fields=["entity", "kind", "-created_at"], name="annotation_entity_kind_new_idx"),
+        ]
         constraints = [
             # One annotation per author, kind and span: pressing the key twice, or sending the
             # request again after an answer was lost, finds the one stored (services). Its index

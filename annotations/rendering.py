@@ -345,3 +345,34 @@ def _regions_key(article, revision: str) -> str:
     version of its annotations, and the request's language, time zone and URL prefix."""
     zone = timezone.get_current_timezone_name()
     return f"annotation-regions:{article.pk}:{revision}:{get_language()}:{zone}:{get_script_prefix()}"
+
+
+SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
+SURROUNDING = 200  # characters fetched on either side: longer than most sentences
+
+
+@dataclass(frozen=True, slots=True)
+class InSentence:
+    """An annotation with the rest of its sentence on either side, for lists beyond the article."""
+
+    annotation: Annotation
+    lead: str
+    tail: str
+
+
+def in_sentences(annotations: Iterable[Annotation]) -> list[InSentence]:
+    """Annotations fetched with_surrounding_text(SURROUNDING), each with the rest of its sentence; "…"
+    marks a sentence longer than the text fetched."""
+    shown = []
+    for annotation in annotations:
+        before, after = annotation.text_before, annotation.text_after
+        ends = [match.end() for match in SENTENCE_END.finditer(before)]
+        lead = before[ends[-1] :].lstrip() if ends else before.lstrip()
+        if not ends and annotation.start > len(before):
+            lead = "…" + lead
+        end = SENTENCE_END.search(after)
+        tail = after[: end.end()].rstrip("\n") if end else after
+        if end is None and len(after) == SURROUNDING:
+            tail += "…"
+        shown.append(InSentence(annotation, lead, tail))
+    return shown

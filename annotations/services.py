@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
@@ -101,6 +102,14 @@ def update_annotation(
         setattr(annotation, field, value)
     annotation.save(force_update=True)  # an UPDATE, never an INSERT
     return annotation
+
+
+@transaction.atomic
+def relink_entity(old: Entity, new: Entity, *, by) -> int:
+    """Every annotation that names ``old`` names ``new`` instead (entities.services.merge_entities).
+    Returns how many moved."""
+    require(by, "entities.merge_entity", _("You may not merge entities."))
+    return Annotation.objects.filter(entity=old).update(entity=new, updated_at=timezone.now())
 
 
 @transaction.atomic

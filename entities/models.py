@@ -1,3 +1,6 @@
+import re
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -5,9 +8,12 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Lower
+from django.urls import reverse
 
 from entities import spelling
 from newsroom.postgres import array_to_string, choices_constraint, unaccent
+
+WIKIDATA_QID = re.compile(r"Q[1-9][0-9]*")
 
 
 class EntityKind(models.TextChoices):
@@ -74,6 +80,13 @@ class Entity(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the newsroom has on the entity, kept by the database (triggers, migration entities
+    # 0002) so that the catalogue sorts 10,000 entities by them without counting 100,000 rows.
+    mention_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    quote_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    claim_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    source_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    last_annotated_at = models.DateTimeField(null=True, editable=False)
 
     objects = EntityQuerySet.as_manager()
 
@@ -81,10 +94,17 @@ class Entity(models.Model):
         db_table = "articles_entity"  # where it lived before the entities app (migration 0001)
         ordering = ["name"]
         verbose_name_plural = "entities"
+        permissions = [("merge_entity", "Can merge a duplicate entity into another")]
         indexes = [
             # Finding an entity by any of its spellings, as written or transliterated.
             GinIndex(fields=["aliases"], name="entity_aliases_gin"),
             GinIndex(fields=["spelling_keys"], name="entity_spelling_keys_gin"),
+            # The catalogue's three orders (entities.views.entity_list).
+            models.Index(fields=["name", "id"], name="entity_by_name_idx"),
+            models.Index(fields=["-mention_count", "name", "id"], name="entity_most_mentioned_idx"),
+            models.Index(
+                models.F("last_annotated_at").desc(nulls_last=True), "name", "id", name="entity_recently_annotated_idx"
+            ),
         ]
         constraints = [
             choices_constraint("kind", EntityKind, "entity_kind_valid"),
@@ -98,11 +118,32 @@ class Entity(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display().lower()})"
 
+    # Kept by the database alone: a save never writes back counts read before the last change.
+    COUNTED_FIELDS = frozenset({"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at"})
+
     def save(self, *args, **kwargs):
         self.spelling_keys = spelling.spelling_keys(self.name, self.aliases)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "spelling_keys"}
+        elif not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.COUNTED_FIELDS
+            ]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("entities:detail", args=[self.pk])
+
+    @property
+    def wikidata_url(self) -> str:
+        """The Wikidata page of the entity's QID, if it has one."""
+        return f"https://www.wikidata.org/wiki/{self.external_id}" if WIKIDATA_QID.fullmatch(self.external_id) else ""
+
+    @property
+    def annotation_count(self) -> int:
+        return self.mention_count + self.quote_count + self.claim_count + self.source_count
 
     def add_alias(self, spelling: str) -> None:
         """Remember another spelling of the name (not saved here).
@@ -114,3 +155,27 @@ class Entity(models.Model):
         too_long = len(spelling) > self._meta.get_field("aliases").base_field.max_length
         if spelling and not too_long and spelling.casefold() not in known:
             self.aliases = [*self.aliases, spelling]
+
+
+class EntityMerge(models.Model):
+    """A duplicate merged into another entity: who did it and when, what it was, what moved.
+
+    Kept when the duplicate is gone: its old address redirects to the survivor, and the
+    survivor's page shows where its annotations and spellings came from.
+    """
+
+    survivor = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges")
+    merged_id = models.PositiveBigIntegerField(unique=True, help_text="The id the duplicate had.")
+    merged_name = models.CharField(max_length=200)
+    merged_kind = models.CharField(max_length=12, choices=EntityKind)
+    merged_aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    annotations_moved = models.PositiveIntegerField()
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [choices_constraint("merged_kind", EntityKind, "entity_merge_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} → {self.survivor_id}"

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
-from entities.models import Entity
+from annotations import services as annotation_services  # each app's services call the other's
+from entities.models import Entity, EntityMerge
 
 
 @transaction.atomic
@@ -54,3 +55,98 @@ def delete_entities(entities, *, by) -> None:
     require(by, "entities.delete_entity", _("You may not delete entities from the catalogue."))
     for entity in entities:
         entity.delete()
+
+
+class EntityConflict(ValueError):
+    """A change the catalogue cannot take as asked (a name or QID another entity holds)."""
+
+
+@transaction.atomic
+def update_entity(entity: Entity, *, by, **changes) -> Entity:
+    """Change an entity's name, kind, description or Wikidata QID (the entity page's fields).
+
+    Raises EntityConflict, nothing changed, when another entity of the kind has the name or
+    another entity has the QID.
+    """
+    require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
+    unknown = set(changes) - {"name", "kind", "description", "external_id"}
+    if unknown:
+        raise ValueError(f"Entities have no editable {', '.join(sorted(unknown))}")
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    for field, value in changes.items():
+        setattr(entity, field, value)
+    if "name" in changes and changes["name"] != entity.name:
+        entity.aliases = [alias for alias in entity.aliases if alias.casefold() != entity.name.casefold()]
+    try:
+        with transaction.atomic():
+            entity.save()
+    except IntegrityError:
+        if Entity.objects.named(entity.name).filter(kind=entity.kind).exclude(pk=entity.pk).exists():
+            raise EntityConflict(
+                _("Another %(kind)s is called “%(name)s”: merge the two instead.")
+                % {"kind": entity.get_kind_display().lower(), "name": entity.name}
+            ) from None
+        if entity.external_id and Entity.objects.filter(external_id=entity.external_id).exclude(pk=entity.pk).exists():
+            raise EntityConflict(
+                _("Another entity has the Wikidata ID %(qid)s.") % {"qid": entity.external_id}
+            ) from None
+        raise
+    return entity
+
+
+@transaction.atomic
+def add_alias(entity: Entity, spelling: str, *, by) -> Entity:
+    """Add another spelling of the entity's name, as an editor types it."""
+    require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    entity.add_alias(spelling)
+    entity.save(update_fields=["aliases", "updated_at"])
+    return entity
+
+
+@transaction.atomic
+def remove_alias(entity: Entity, spelling: str, *, by) -> Entity:
+    require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    entity.aliases = [alias for alias in entity.aliases if alias != spelling]
+    entity.save(update_fields=["aliases", "updated_at"])
+    return entity
+
+
+@transaction.atomic
+def merge_entities(survivor: Entity, duplicate: Entity, *, by) -> EntityMerge:
+    """Fold ``duplicate`` into ``survivor``: its annotations move, its name and aliases become
+    the survivor's aliases, what the survivor lacks (description, QID) it takes, and the merge
+    is recorded. One transaction: a failure anywhere leaves both as they were.
+    """
+    require(by, "entities.merge_entity", _("You may not merge entities."))
+    if survivor.pk == duplicate.pk:
+        raise EntityConflict(_("An entity cannot be merged into itself."))
+    # Locked in id order, so that two merges of the same pair wait rather than deadlock.
+    locked = {e.pk: e for e in Entity.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])}
+    if len(locked) < 2:
+        raise Entity.DoesNotExist(_("One of the two entities was deleted or merged meanwhile: nothing was changed."))
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+
+    moved = annotation_services.relink_entity(duplicate, survivor, by=by)
+    # Records of earlier merges into the duplicate now point at the survivor, so their
+    # addresses keep redirecting.
+    EntityMerge.objects.filter(survivor=duplicate).update(survivor=survivor)
+    record = EntityMerge(
+        survivor=survivor,
+        merged_id=duplicate.pk,
+        merged_name=duplicate.name,
+        merged_kind=duplicate.kind,
+        merged_aliases=duplicate.aliases,
+        annotations_moved=moved,
+        merged_by=by,
+    )
+    qid, description = duplicate.external_id, duplicate.description
+    duplicate.delete()  # first: its QID and name are free for the survivor to take
+    for spelling in [duplicate.name, *duplicate.aliases]:
+        survivor.add_alias(spelling)
+    survivor.description = survivor.description or description
+    survivor.external_id = survivor.external_id or qid
+    survivor.save()
+    record.save()
+    return record

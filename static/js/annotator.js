@@ -277,4 +277,16 @@
     form.elements.entity_query.value = option.dataset.name;
     option.parentElement.replaceChildren();
   }
+
+  // A link to one annotation (/articles/N/#a-ID, from an entity page or a desk) brings its
+  // highlight into view and marks it, as clicking it would.
+  function showLinked() {
+    const linked = /^#a-(\d+)$/.exec(window.location.hash);
+    const mark = linked && article.querySelector(`mark[data-annotations~="${linked[1]}"]`);
+    if (!mark) return;
+    markSelected(linked[1]);
+    mark.scrollIntoView({ block: "center" });
+  }
+  showLinked();
+  window.addEventListener("hashchange", showLinked);
 })();
