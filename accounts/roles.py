@@ -51,6 +51,12 @@ def require(user, permission: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def holds_more_than_a_role(user) -> bool:
+    """Whether ``user`` holds rights no role gives: superuser status, permissions of their own, or
+    a group that is not a role. Only a superuser may change such an account (accounts/admin.py)."""
+    return user.is_superuser or user.user_permissions.exists() or user.groups.exclude(name__in=ROLES).exists()
+
+
 def sync(apps=installed_apps, using: str = DEFAULT_DB_ALIAS, *, strict: bool = True) -> None:
     """Make each role's group exist and hold exactly its permissions.
 

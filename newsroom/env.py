@@ -5,6 +5,7 @@ import secrets
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,22 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated list, blanks dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_url(name: str) -> str:
+    """An http(s) URL or a path from the site root; empty when unset.
+
+    Nothing that would end a header's value early: no whitespace, ``;`` or ``,``.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    absolute = parts.scheme in ("http", "https") and parts.netloc
+    from_root = not parts.scheme and not parts.netloc and parts.path.startswith("/")
+    if not (absolute or from_root) or any(char.isspace() or char in ";," for char in raw):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a URL: use https://host/path or a path starting with /.")
+    return raw
 
 
 def local_secret_key(path: Path) -> str:

@@ -23,7 +23,7 @@ from django.core.management import call_command
 
 from accounts.management.commands import ensure_local_admin
 from newsroom.database import database_url, parse_database_url
-from newsroom.env import env_bool, local_secret_key
+from newsroom.env import env_bool, env_url, local_secret_key
 from tests.processes import current_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,49 @@ def test_a_boolean_setting_must_be_a_boolean(monkeypatch):
     monkeypatch.setenv("DEBUG", "maybe")
     with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe' is not a boolean"):
         env_bool("DEBUG")
+
+
+class TestContentSecurityPolicy:
+    @pytest.mark.django_db
+    def test_pages_come_with_it_enforced(self, client):
+        response = client.get("/accounts/login/")
+        assert response.headers["Content-Security-Policy"] == (
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+        )
+
+    def test_a_report_uri_from_the_environment_is_added(self):
+        show = (
+            "from django.conf import settings; from django.utils.csp import build_policy;"
+            "print(build_policy(settings.SECURE_CSP))"
+        )
+        result = manage("shell", "--no-imports", "-c", show, CSP_REPORT_URI="https://reports.example.org/csp/1")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().endswith("; object-src 'none'; report-uri https://reports.example.org/csp/1")
+
+    @pytest.mark.parametrize(
+        "url", ["https://reports.example.org/csp?key=1", "http://10.0.0.5:8080/csp", "/csp-reports/"]
+    )
+    def test_a_report_uri_is_a_url_or_a_path(self, monkeypatch, url):
+        monkeypatch.setenv("CSP_REPORT_URI", f" {url} ")
+        assert env_url("CSP_REPORT_URI") == url
+
+    @pytest.mark.parametrize(
+        "value",
+        ["reports.example.org/csp", "javascript:alert(1)", "https:///csp", "/csp; script-src *", "/a /b", "/a,/b"],
+    )
+    def test_anything_else_is_refused(self, monkeypatch, value):
+        monkeypatch.setenv("CSP_REPORT_URI", value)
+        with pytest.raises(ImproperlyConfigured, match=r"^CSP_REPORT_URI=.* is not a URL: use https://host/path or a"):
+            env_url("CSP_REPORT_URI")
+
+    def test_a_bad_one_stops_the_app_in_one_line(self):
+        result = manage("check", CSP_REPORT_URI="reports.example.org")
+        assert result.returncode == 2
+        assert result.stderr == (
+            "Configuration error: CSP_REPORT_URI='reports.example.org' is not a URL: "
+            "use https://host/path or a path starting with /.\n"
+        )
 
 
 # Not what the test run set for itself (tests/settings.py), only what a test gives.
