@@ -41,6 +41,9 @@ ADMIN_PERMISSIONS = [
     ("auth", "change_user"),
     ("auth", "delete_user"),
     ("auth", "view_group"),
+    # Failed logins: seeing who is locked out, and lifting a lockout by deleting its attempts.
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
 ]
 ROLES = {EDITORS: EDITOR_PERMISSIONS, ADMINS: ADMIN_PERMISSIONS}
 

