@@ -50,3 +50,13 @@ def drag_select(page, text: str, *, occurrence: int = 0, end_text: str | None = 
     page.mouse.down()
     page.mouse.move(box["x2"], box["y2"], steps=5)
     page.mouse.up()
+
+
+def expect_focused(locator) -> None:
+    """Wait until ``locator`` is the page's focused element (document.activeElement).
+
+    Not Playwright's to_be_focused(), which also needs the window to have the system's focus:
+    on a loaded machine a headless window can lose it for a moment, and what the app controls
+    is which element has the focus within the page.
+    """
+    locator.page.wait_for_function("(element) => document.activeElement === element", arg=locator.element_handle())

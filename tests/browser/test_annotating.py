@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from entities.models import Entity
-from tests.browser.helpers import drag_select, give_session
+from tests.browser.helpers import drag_select, expect_focused, give_session
 from tests.factories import make_annotation, make_article, span_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,7 +79,7 @@ def test_the_speaker_is_suggested_and_enter_saves_it(editor, log_in):
     drag_select(page, "akik", end_text="képviselői")
     page.keyboard.press("q")
     speaker = page.get_by_role("combobox", name="Speaker")
-    expect(speaker).to_be_focused()
+    expect_focused(speaker)
     expect(speaker).to_have_value("Kim Dzsongun")
     expect(page.get_by_role("option", name="Create person Kim Dzsongun")).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
@@ -155,7 +155,7 @@ def test_suggestions_arriving_late_leave_the_focus_where_the_person_types(editor
     page.goto(f"/articles/{article.pk}/")
     page.locator("mark.hl-claim").click()
     claimant = page.get_by_role("combobox", name="Claimant")
-    expect(claimant).to_be_focused()  # the editor has opened and settled
+    expect_focused(claimant)  # the editor has opened and settled
     note = page.get_by_label("Note")
     note.focus()
     # The claimant's suggestions, as a slow server sends them while the note is being typed.
@@ -164,7 +164,7 @@ def test_suggestions_arriving_late_leave_the_focus_where_the_person_types(editor
              {source: input, target: "#entity-options", values: {entity_query: "Kim"}})"""
     )
     expect(page.locator("#entity-options [role=option]").first).to_be_attached()
-    expect(note).to_be_focused()
+    expect_focused(note)
 
 
 def test_the_author_deletes_an_annotation_in_place(editor, log_in):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from imports.models import ImportBatch
-from tests.browser.helpers import drag_select
+from tests.browser.helpers import drag_select, expect_focused
 from tests.factories import make_article, make_entity
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,7 +67,7 @@ def test_every_page_works_under_the_policy_with_nothing_refused(admin, editor, w
     drag_select(page, "Szergej", end_text="Sojgut")  # annotate with a key press; the editor opens
     page.keyboard.press("e")
     entity = page.get_by_role("combobox", name="Entity")
-    expect(entity).to_be_focused()
+    expect_focused(entity)
     expect(page.get_by_role("option", name=re.compile("^Szergej Sojgu"))).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
     expect(page.locator("#annotator")).to_be_hidden()
