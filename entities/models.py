@@ -7,11 +7,11 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from entities import spelling
-from newsroom.postgres import array_to_string, choices_constraint, unaccent
+from newsroom.postgres import choices_constraint, unaccent
 
 WIKIDATA_QID = re.compile(r"Q[1-9][0-9]*")
 
@@ -38,10 +38,7 @@ class EntityQuerySet(models.QuerySet):
         'Szergej Sojgu').
         """
         text = " ".join(text.split())
-        names = unaccent(
-            Concat("name", Value(" "), array_to_string("aliases", Value(" ")), output_field=models.TextField())
-        )
-        query = unaccent(Value(text))
+        query = unaccent(Lower(Value(text)))
         alias_match = RawSQL(
             "EXISTS (SELECT 1 FROM unnest(aliases) AS alias WHERE lower(alias) = lower(%s))",
             [text],
@@ -53,9 +50,15 @@ class EntityQuerySet(models.QuerySet):
                 exact=Q(name_lower=Lower(Value(text)))
                 | Q(alias_match=True)
                 | Q(spelling_keys__contains=[spelling.transliteration_key(text)]),
-                similarity=TrigramWordSimilarity(query, names),
+                similarity=TrigramWordSimilarity(query, "search_names"),
             )
-            .filter(Q(exact=True) | Q(similarity__gte=0.4))
+            # What the indexes find: a transliteration key, or names and aliases similar enough
+            # (the %> operator, at pg_trgm.word_similarity_threshold, set in entities.apps); an
+            # exact name or alias is as similar as can be.
+            .filter(
+                Q(spelling_keys__contains=[spelling.transliteration_key(text)])
+                | Q(search_names__trigram_word_similar=query)
+            )
             .order_by("-exact", "-similarity", "name")
         )
 
@@ -78,6 +81,12 @@ class Entity(models.Model):
         editable=False,
         help_text="Transliteration keys of the name and aliases, kept by save().",
     )
+    search_names = models.TextField(
+        default="",
+        editable=False,
+        help_text="The name and aliases, in lower case and without accents, kept by the database "
+        "(trigger, migration entities 0003) for similarity search.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What the newsroom has on the entity, kept by the database (triggers, migration entities
@@ -99,6 +108,8 @@ class Entity(models.Model):
             # Finding an entity by any of its spellings, as written or transliterated.
             GinIndex(fields=["aliases"], name="entity_aliases_gin"),
             GinIndex(fields=["spelling_keys"], name="entity_spelling_keys_gin"),
+            # Finding an entity by a similar spelling: Entity.objects.matching().
+            GinIndex(fields=["search_names"], opclasses=["gin_trgm_ops"], name="entity_search_names_trgm"),
             # The catalogue's three orders (entities.views.entity_list).
             models.Index(fields=["name", "id"], name="entity_by_name_idx"),
             models.Index(fields=["-mention_count", "name", "id"], name="entity_most_mentioned_idx"),
@@ -118,8 +129,10 @@ class Entity(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display().lower()})"
 
-    # Kept by the database alone: a save never writes back counts read before the last change.
-    COUNTED_FIELDS = frozenset({"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at"})
+    # Kept by the database alone: a save never writes back values read before the last change.
+    DATABASE_KEPT_FIELDS = frozenset(
+        {"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at", "search_names"}
+    )
 
     def save(self, *args, **kwargs):
         self.spelling_keys = spelling.spelling_keys(self.name, self.aliases)
@@ -129,7 +142,7 @@ class Entity(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.COUNTED_FIELDS
+                if not field.primary_key and field.name not in self.DATABASE_KEPT_FIELDS
             ]
         super().save(*args, **kwargs)
 
