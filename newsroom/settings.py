@@ -43,6 +43,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses an oversized body before anything reads it: after the user is known (the import allowance
+    # is for those who may import), before every process_view (CSRF's reads the body).
+    "newsroom.bodies.BoundedBodies",
     "newsroom.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,3 +165,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB  # larger uploads go to a temporary file
 # Database connections one import stores batches on at once (about one per core of the database).
 IMPORT_DB_CONNECTIONS = env_int("IMPORT_DB_CONNECTIONS", 2)
+
+# Request bodies (newsroom/bodies.py): what any request may send; the Import page takes IMPORT_MAX_UPLOAD_BYTES
+# and IMPORT_MAX_FILES from those who may import. A body over its allowance is refused before it is read.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1 * MB)
+REQUEST_MAX_FILES = 10  # no page but Import takes files
+# Counts each request's files against its allowance (DATA_UPLOAD_MAX_NUMBER_FILES is only the ceiling), and
+# decides memory or disk per file, not per request.
+FILE_UPLOAD_HANDLERS = ["newsroom.bodies.UploadHandler"]
