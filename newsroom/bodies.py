@@ -2,20 +2,30 @@
 
 Every request gets the general allowance (REQUEST_MAX_BODY_BYTES, REQUEST_MAX_FILES). A view
 marked with @takes_large_bodies gives a larger one to the users holding a permission (the Import
-page: IMPORT_MAX_UPLOAD_BYTES and IMPORT_MAX_FILES to those who may import). BoundedBodies
-refuses a larger body by its Content-Length before anyone reads it: CsrfViewMiddleware reads
-request.POST in its process_view, and every middleware's __call__ runs before any process_view.
-The number of files can only be counted while parsing: UploadHandler stops at the allowance.
+page: IMPORT_MAX_UPLOAD_BYTES and IMPORT_MAX_FILES to those who may import).
+
+- BoundedBodies refuses a body over the allowance by its Content-Length before anything reads it:
+  CsrfViewMiddleware reads request.POST in its process_view, and every middleware's __call__ runs
+  before any process_view. A body without Content-Length is read no further than the allowance.
+- UploadHandler counts the files while the body is parsed (nothing else can) and stops at the allowance.
+- ASGIHandler: Django's own reads every body whole before any middleware runs. This one reads none of
+  a body declared over the most its URL takes from anyone, and stops at that limit when there is no
+  Content-Length; BoundedBodies then refuses the request.
 """
 
+import asyncio
+import io
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.handlers import asgi
 from django.core.handlers.wsgi import LimitedStream
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
@@ -24,6 +34,8 @@ from django.utils.translation import gettext as _
 from newsroom.http import refusal
 
 READ_CHUNK = 64 * 1024
+# In an ASGI request's scope: ASGIHandler stopped reading its body at the limit of its URL.
+OVER_LIMIT = "newsroom.body_over_limit"
 
 
 @dataclass(frozen=True)
@@ -58,24 +70,34 @@ def takes_large_bodies(allowance: Callable[[], Allowance], *, permission: str):
     return mark
 
 
-def allowance_for(request) -> Allowance:
+def _large_bodies(request) -> LargeBodies | None:
     try:
         view = resolve(request.path_info, getattr(request, "urlconf", None)).func
     except Resolver404:
-        return general_allowance()
-    large = getattr(view, "large_bodies", None)
-    # Only these views look at the user here: the session costs a query or two, asked for anyway by the view.
+        return None
+    return getattr(view, "large_bodies", None)
+
+
+def allowance_for(request) -> Allowance:
+    large = _large_bodies(request)
+    # Only at these views is the user looked at: the session costs a query or two, which the view asks anyway.
     if large and request.user.has_perm(large.permission):
         return large.allowance()
     return general_allowance()
+
+
+def most_bytes_for(request) -> int:
+    """The most any user may send to the request's URL."""
+    large = _large_bodies(request)
+    return max(general_allowance().max_bytes, large.allowance().max_bytes if large else 0)
 
 
 class BoundedBodies:
     """Refuse a body larger than the request's allowance (413) before anything reads it.
 
     A body sent without Content-Length (chunked, through gunicorn) is read here up to the allowance
-    and then handed on with its length, as a proxy would; Django itself would read none of it.
-    Must come after AuthenticationMiddleware (the import allowance depends on the user).
+    and handed on with its length, as a proxy would: Django itself would read none of it.
+    Comes after AuthenticationMiddleware (the import allowance depends on the user).
     """
 
     def __init__(self, get_response):
@@ -83,29 +105,44 @@ class BoundedBodies:
 
     def __call__(self, request):
         request.body_allowance = allowance = allowance_for(request)
-        raw_length = request.META.get("CONTENT_LENGTH") or ""
-        if raw_length:
-            if not (raw_length.isascii() and raw_length.isdigit()):
-                return refusal(request, _("The Content-Length header is not a number of bytes."), status=400)
-            if int(raw_length) > allowance.max_bytes:
-                return too_large(request, allowance, int(raw_length))
-            return self.get_response(request)
-        if "HTTP_TRANSFER_ENCODING" not in request.META:
-            return self.get_response(request)  # no body
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length and not (length.isascii() and length.isdigit()):
+            return refusal(request, _("The Content-Length header is not a number of bytes."), status=400)
+        if length and int(length) > allowance.max_bytes:
+            return too_large(request, allowance, int(length))
+        if isinstance(request, asgi.ASGIRequest):
+            return self.read_already(request, allowance)
+        if not length and "HTTP_TRANSFER_ENCODING" in request.META:
+            return self.read_here(request, allowance)
+        return self.get_response(request)
 
+    def read_here(self, request, allowance: Allowance):
+        """A body without Content-Length, through WSGI."""
         if not request.META.get("wsgi.input_terminated"):
             # The server does not say where such a body ends (runserver): reading it could read the next request.
             return refusal(request, _("Send the request with a Content-Length header."), status=411)
         body = read_body(request.META["wsgi.input"], allowance.max_bytes)
         if body is None:
             return too_large(request, allowance)
-        with body:
-            size = body.seek(0, 2)
+        with body:  # the body is parsed by the time the response is made
+            size = body.seek(0, os.SEEK_END)
             body.seek(0)
             request.META["CONTENT_LENGTH"] = str(size)
-            request._stream = LimitedStream(body, size)
-            # The body is parsed by the time the response is made (the parser keeps what it needs).
+            request._stream = LimitedStream(body, size)  # what WSGIRequest reads the body from
             return self.get_response(request)
+
+    def read_already(self, request, allowance: Allowance):
+        """A body ASGIHandler has read, no further than the most its URL takes from anyone."""
+        if request.scope.get(OVER_LIMIT):
+            return too_large(request, allowance)
+        stream = request._stream  # the body as read, a temporary file
+        if stream.seekable():
+            size = stream.seek(0, os.SEEK_END)
+            stream.seek(0)
+            if size > allowance.max_bytes:
+                return too_large(request, allowance, size)
+            request.META["CONTENT_LENGTH"] = str(size)  # when it was sent without: the parser reads none
+        return self.get_response(request)
 
 
 def read_body(stream, limit: int):
@@ -113,7 +150,7 @@ def read_body(stream, limit: int):
 
     One byte over the limit is read, to tell a body over it from one exactly at it; no more.
     """
-    body = tempfile.SpooledTemporaryFile(
+    body = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (the caller closes it, having read it)
         max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
     )
     size = 0
@@ -158,7 +195,7 @@ class UploadHandler(FileUploadHandler):
         self.count += 1
         if self.count > self.allowance.max_files:
             raise TooManyFilesSent(f"More than {self.allowance.max_files} files in one request.")
-        self.file = tempfile.SpooledTemporaryFile(
+        self.file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (handed on in file_complete)
             max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
         )
 
@@ -173,3 +210,42 @@ class UploadHandler(FileUploadHandler):
 
     def upload_interrupted(self):
         self.file.close()
+
+
+class ASGIHandler(asgi.ASGIHandler):
+    """Django's ASGI handler, reading a body no further than the most its URL takes from anyone.
+
+    Django's reads every body whole before any middleware runs. This one reads none of a body whose
+    Content-Length is over that limit, and stops at the limit when there is none: the body ends there,
+    the request is marked (OVER_LIMIT in its scope), and BoundedBodies refuses it before anything reads
+    it. So under ASGI, someone who may not import is refused an upload to the Import page only once
+    it is read (up to IMPORT_MAX_UPLOAD_BYTES); anywhere else, unread as under WSGI.
+    """
+
+    async def handle(self, scope, receive, send):
+        request, error = self.create_request(scope, io.BytesIO())  # without its body, for its URL and headers
+        if error:  # Django's answer to a request it cannot make (say, a path that is not UTF-8), body unread
+            await self.send_response(error, send)
+            return await sync_to_async(error.close)()
+        limit = most_bytes_for(request)
+        length = request.META.get("CONTENT_LENGTH", "")
+        if length.isascii() and length.isdigit() and int(length) > limit:
+            scope[OVER_LIMIT] = True
+        received, cut = 0, False
+
+        async def receive_up_to_the_limit():
+            nonlocal received, cut
+            if cut:
+                # Only a disconnect may come now, and waiting for one would read the rest of the body.
+                await asyncio.Future()  # cancelled once the answer is sent
+            if scope.get(OVER_LIMIT):  # declared over the limit: none of it is read
+                cut = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                scope[OVER_LIMIT] = cut = True
+                return {**message, "more_body": False}  # the body ends here for Django
+            return message
+
+        await super().handle(scope, receive_up_to_the_limit, send)

@@ -14,21 +14,19 @@ def bad_request(request, exception):
     """A body over a limit only parsing can find, saying which limit; anything else, Django's 400 page."""
     if isinstance(exception, TooManyFilesSent):
         allowance = getattr(request, "body_allowance", None) or general_allowance()
-        limit = number_format(min(allowance.max_files, settings.DATA_UPLOAD_MAX_NUMBER_FILES), force_grouping=True)
-        return refusal(
-            request, _("Too many files: the limit is %(limit)s in one request.") % {"limit": limit}, status=400
-        )
-    if isinstance(exception, TooManyFieldsSent):
-        limit = number_format(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, force_grouping=True)
-        return refusal(
-            request, _("Too many fields: the limit is %(limit)s in one request.") % {"limit": limit}, status=400
-        )
-    if isinstance(exception, RequestDataTooBig):
+        limit = min(allowance.max_files, settings.DATA_UPLOAD_MAX_NUMBER_FILES)
+        message = _("Too many files: the limit is %(limit)s in one request.")
+    elif isinstance(exception, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        message = _("Too many fields: the limit is %(limit)s in one request.")
+    elif isinstance(exception, RequestDataTooBig):
         # Fields other than files: only a body allowed more than DATA_UPLOAD_MAX_MEMORY_SIZE gets here.
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         message = _("The form's fields are more than the limit of %(limit)s.") % {"limit": limit}
         return refusal(request, message, status=413)
-    return defaults.bad_request(request, exception)
+    else:
+        return defaults.bad_request(request, exception)
+    return refusal(request, message % {"limit": number_format(limit, force_grouping=True)}, status=400)
 
 
 def permission_denied(request, exception):

@@ -1,5 +1,6 @@
 """Request bodies: refused by their size before anything reads them; the import's allowance only for importers."""
 
+import asyncio
 import http.client
 import io
 import os
@@ -8,6 +9,7 @@ import socket
 import time
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
@@ -162,6 +164,13 @@ class TestManyFiles:
         assert response.status_code == 302
         assert ImportBatch.objects.get().files.count() == 300
 
+    def test_form_fields_over_their_limit_in_a_large_upload_are_refused_with_a_message(self, client_for, admin):
+        response = client_for(admin).post(IMPORT, {"note": "x" * (3 * MIB)}, headers={"HX-Request": "true"})
+        assert (response.status_code, response.content.decode()) == (
+            413,
+            "The form's fields are more than the limit of 2.5\xa0MB.",
+        )
+
     def test_too_many_fields_are_refused_with_a_message(self, client):
         response = client.post(LOGIN, {f"f{i}": "" for i in range(1001)}, headers={"HX-Request": "true"})
         assert (response.status_code, response.content.decode()) == (
@@ -251,3 +260,75 @@ def response(connection: socket.socket) -> tuple[int, str]:
     answer = http.client.HTTPResponse(connection)
     answer.begin()
     return answer.status, answer.read().decode()
+
+
+class TestThroughASGI:
+    """Django's ASGI handler reads every body whole before any middleware: newsroom.asgi's does not."""
+
+    def test_a_declared_huge_upload_is_refused_unread(self):
+        status, message, taken = asgi_post(LOGIN, [b"x" * 1000], content_length=500_000_000)
+        assert (status, message, taken) == (413, "The request is 476.8\xa0MB, more than the limit of 1.0\xa0MB.", 0)
+
+    def test_the_import_page_takes_no_more_than_its_allowance_from_anyone(self, settings):
+        settings.IMPORT_MAX_UPLOAD_BYTES = 2 * MIB
+        status, message, taken = asgi_post(IMPORT, [b"x" * 1000], content_length=3 * MIB)
+        # An anonymous visitor's allowance is the general one; what counts is that nothing was read.
+        assert (status, message, taken) == (413, "The request is 3.0\xa0MB, more than the limit of 1.0\xa0MB.", 0)
+
+    def test_reading_a_body_without_length_stops_at_the_limit(self):
+        chunks = [b"username=" + b"x" * 65527] + [b"x" * 65536] * 47  # 3 MiB
+        status, message, taken = asgi_post(LOGIN, chunks)
+        assert (status, message) == (413, "The request is larger than the limit of 1.0\xa0MB.")
+        assert taken == MIB + 65536  # the message that went over, and no more
+
+    @pytest.mark.django_db(transaction=True)  # the request's database work happens in another thread
+    def test_a_body_without_length_within_the_limit_is_read(self):
+        form = [b"csrfmiddlewaretoken=%s&" % CSRF_TOKEN, b"username=nobody&", b"password=wrong"]
+        status, message, _ = asgi_post(LOGIN, form)
+        assert status == 200  # the form was read: its token passed and the login was tried
+        assert "Your username and password didn't match." in message
+
+
+CSRF_TOKEN = b"a" * 32  # a CSRF secret, sent as the cookie and in the form
+
+
+def asgi_post(path: str, chunks: list[bytes], *, content_length: int | None = None) -> tuple[int, str, int]:
+    """POST `chunks` through newsroom.asgi, as htmx: the status, the answer, and how many bytes the app received."""
+    from newsroom.asgi import application
+
+    headers = [
+        (b"host", b"testserver"),
+        (b"hx-request", b"true"),
+        (b"content-type", URLENCODED.encode()),
+        (b"cookie", b"csrftoken=%s" % CSRF_TOKEN),
+    ]
+    if content_length is not None:
+        headers.append((b"content-length", str(content_length).encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "query_string": b"",
+        "headers": headers,
+    }
+    messages = [{"type": "http.request", "body": chunk, "more_body": True} for chunk in chunks]
+    messages.append({"type": "http.request", "body": b"", "more_body": False})
+    taken, sent = 0, []
+
+    async def receive():
+        nonlocal taken
+        if not messages:
+            await asyncio.Event().wait()  # the client stays until the answer has come
+        message = messages.pop(0)
+        taken += len(message["body"])
+        return message
+
+    async def send(message):
+        sent.append(message)
+
+    async_to_sync(application)(scope, receive, send)
+    body = b"".join(message.get("body", b"") for message in sent if message["type"] == "http.response.body")
+    return sent[0]["status"], body.decode(), taken
