@@ -45,12 +45,14 @@ def read_uploads(files: list[UploadedFile]) -> list[Entry]:
     entries: list[Entry] = []
     for upload in files:
         name = upload.name or "unnamed"
-        if name.lower().endswith(".zip"):
-            entries.extend(read_archive(upload, name))
-        elif name.lower().endswith(SEED_SUFFIX):
-            entries.append(Entry(name, content=upload.read()))
-        else:
-            entries.append(Entry(name, error="not a .txt seed file or a .zip of them: skipped"))
+        # Closed once read (its memory or temporary file freed): the entries hold what is imported.
+        with upload:
+            if name.lower().endswith(".zip"):
+                entries.extend(read_archive(upload, name))
+            elif name.lower().endswith(SEED_SUFFIX):
+                entries.append(Entry(name, content=upload.read()))
+            else:
+                entries.append(Entry(name, error="not a .txt seed file or a .zip of them: skipped"))
         if len(entries) > settings.IMPORT_MAX_FILES:
             raise UploadRefused(f"Too many files: the limit is {settings.IMPORT_MAX_FILES:,} in one upload.")
     return entries

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
@@ -15,12 +16,21 @@ from imports.running import create_batch, run_batch
 from imports.seedfile import size_text
 from imports.tasks import import_batch
 from imports.uploads import UploadRefused, read_uploads
+from newsroom.bodies import Allowance, takes_large_bodies
 from newsroom.http import bad_parameters, wants_fragment
 
-can_import = permission_required("articles.import_articles", raise_exception=True)
+IMPORT_PERMISSION = "articles.import_articles"
+can_import = permission_required(IMPORT_PERMISSION, raise_exception=True)
 ROWS_PER_PAGE = 200
 
 
+def upload_allowance() -> Allowance:
+    """What one upload may send (anyone who may not import gets the small general allowance)."""
+    advice = _("Split it into smaller uploads.")
+    return Allowance(settings.IMPORT_MAX_UPLOAD_BYTES, settings.IMPORT_MAX_FILES, advice=advice)
+
+
+@takes_large_bodies(upload_allowance, permission=IMPORT_PERMISSION)
 @require_http_methods(["GET", "POST"])
 @can_import
 def import_page(request):
@@ -43,14 +53,7 @@ def _page(request, *, refusal: str = "", status: int = 200):
 
 
 def _upload(request):
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > settings.IMPORT_MAX_UPLOAD_BYTES:
-        # Refused before reading the body.
-        message = (
-            f"The upload is {size_text(length)}, more than the limit of {size_text(settings.IMPORT_MAX_UPLOAD_BYTES)}. "
-            "Split it into smaller uploads."
-        )
-        return _page(request, refusal=message, status=413)
+    # An upload over upload_allowance() was refused unread (newsroom.bodies.BoundedBodies).
     files = request.FILES.getlist("files")
     if not files:
         return _page(request, refusal="Choose one or more .txt seed files, or a .zip of them.", status=400)

@@ -2,10 +2,13 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
+from newsroom.bodies import ASGIHandler
 from newsroom.env import load_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 load_settings(serving=True)
-application = get_asgi_application()
+django.setup(set_prefix=False)
+# Django's get_asgi_application(), with a handler that refuses an oversized body before reading it.
+application = ASGIHandler()

@@ -47,6 +47,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses an oversized body before anything reads it: after the user is known (the import allowance
+    # is for those who may import), before every process_view (CSRF's reads the body).
+    "newsroom.bodies.BoundedBodies",
     "newsroom.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -213,3 +216,11 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # no table of every login and logout, which nothing would ever prune
 AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the attempts, with what each locks out
 AXES_VERBOSE = False  # no banner at every start
+
+# Request bodies (newsroom/bodies.py): what any request may send; the Import page takes IMPORT_MAX_UPLOAD_BYTES
+# and IMPORT_MAX_FILES from those who may import. A body over its allowance is refused before it is read.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1 * MB)
+REQUEST_MAX_FILES = 10  # no page but Import takes files
+# Counts each request's files against its allowance (DATA_UPLOAD_MAX_NUMBER_FILES is only the ceiling), and
+# decides memory or disk per file, not per request.
+FILE_UPLOAD_HANDLERS = ["newsroom.bodies.UploadHandler"]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "newsroom.views.bad_request"
 handler403 = "newsroom.views.permission_denied"

@@ -95,7 +95,7 @@ class TestUpload:
         settings.IMPORT_MAX_UPLOAD_BYTES = 1000
         response = upload(admin_client, ("a.txt", seed(1) * 100))
         assert response.status_code == 413
-        assert "more than the limit of 1000 bytes. Split it into smaller uploads." in response.content.decode()
+        assert "more than the limit of 1000\xa0bytes. Split it into smaller uploads." in response.content.decode()
         assert not ImportBatch.objects.exists()
 
     def test_a_large_upload_runs_in_the_background(self, admin_client, settings):
