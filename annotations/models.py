@@ -9,34 +9,34 @@ from newsroom.postgres import choices_constraint
 
 
 class AnnotationKind(models.TextChoices):
-    SOURCE = "source", "Source"
-    QUOTE = "quote", "Quote"
-    CLAIM = "claim", "Claim"
-    ENTITY = "entity", "Entity mention"
+    SOURCE = "source", gettext_lazy("Source")
+    QUOTE = "quote", gettext_lazy("Quote")
+    CLAIM = "claim", gettext_lazy("Claim")
+    ENTITY = "entity", gettext_lazy("Entity mention")
 
 
 class Verdict(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    TRUE = "true", "True"
-    MOSTLY_TRUE = "mostly_true", "Mostly true"
-    HALF_TRUE = "half_true", "Half true"
-    MISLEADING = "misleading", "Misleading"
-    FALSE = "false", "False"
-    UNVERIFIABLE = "unverifiable", "Cannot be verified"
+    UNVERIFIED = "unverified", gettext_lazy("Unverified")
+    TRUE = "true", gettext_lazy("True")
+    MOSTLY_TRUE = "mostly_true", gettext_lazy("Mostly true")
+    HALF_TRUE = "half_true", gettext_lazy("Half true")
+    MISLEADING = "misleading", gettext_lazy("Misleading")
+    FALSE = "false", gettext_lazy("False")
+    UNVERIFIABLE = "unverifiable", gettext_lazy("Cannot be verified")
 
 
 class QuoteType(models.TextChoices):
-    DIRECT = "direct", "Direct"
-    INDIRECT = "indirect", "Indirect"
+    DIRECT = "direct", gettext_lazy("Direct")
+    INDIRECT = "indirect", gettext_lazy("Indirect")
 
 
 class SourceType(models.TextChoices):
-    NEWS_AGENCY = "news_agency", "News agency"
-    MEDIA = "media", "Media"
-    OFFICIAL = "official", "Official"
-    EXPERT = "expert", "Expert"
-    DOCUMENT = "document", "Document"
-    ANONYMOUS = "anonymous", "Anonymous"
+    NEWS_AGENCY = "news_agency", gettext_lazy("News agency")
+    MEDIA = "media", gettext_lazy("Media")
+    OFFICIAL = "official", gettext_lazy("Official")
+    EXPERT = "expert", gettext_lazy("Expert")
+    DOCUMENT = "document", gettext_lazy("Document")
+    ANONYMOUS = "anonymous", gettext_lazy("Anonymous")
 
 
 # The details each kind has, beside its entity (the speaker, the claimant, who is behind a source).
