@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Upper
 from django.utils.translation import gettext_lazy
 
-from newsroom.postgres import choices_constraint
+from newsroom.postgres import choices_constraint, unaccent
 
 
 class AnnotationKind(models.TextChoices):
@@ -97,6 +98,18 @@ class Annotation(models.Model):
     cue_verb = models.CharField(max_length=60, blank=True, help_text="Quotes only: the verb of saying, e.g. mondta.")
     source_type = models.CharField(max_length=11, choices=SourceType, blank=True, help_text="Sources only.")
     note = models.TextField(blank=True)
+    # Who set a claim's verdict last, and when (annotations.services); empty until someone does.
+    verdict_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # as the author: who decided is kept, people are deactivated
+        related_name="+",
+        help_text="Claims only: who set the verdict last.",
+    )
+    verdict_set_at = models.DateTimeField(
+        null=True, blank=True, help_text="Claims only: when the verdict was set last."
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -105,7 +118,23 @@ class Annotation(models.Model):
 
     class Meta:
         db_table = "articles_annotation"  # where it lived before the annotations app (migration 0001)
-        permissions = [("moderate_annotation", "Can change and delete anyone's annotations")]
+        permissions = [
+            ("moderate_annotation", "Can change and delete anyone's annotations"),
+            ("review_claim", "Can set the verdict of anyone's claim"),
+        ]
+        indexes = [
+            # The desks filtered by speaker or claimant (kind = 'quote' AND entity_id = …), and
+            # the desks' name box, which asks which of the matching entities ever spoke or claimed.
+            models.Index(fields=["kind", "entity"], name="annotation_kind_entity_idx"),
+            # The claims desk filtered by verdict, and its counts per verdict.
+            models.Index(fields=["kind", "verdict"], name="annotation_kind_verdict_idx"),
+            # The quotes desk's "words in the quote": upper(unaccent(exact)) LIKE '%…%' (desks.queries).
+            GinIndex(
+                OpClass(Upper(unaccent("exact")), name="gin_trgm_ops"),
+                condition=Q(kind=AnnotationKind.QUOTE),
+                name="annotation_quote_words_trgm",
+            ),
+        ]
         constraints = [
             # One annotation per author, kind and span: pressing the key twice, or sending the
             # request again after an answer was lost, finds the one stored (services). Its index
@@ -135,6 +164,12 @@ class Annotation(models.Model):
                 condition=Q(kind=AnnotationKind.SOURCE, source_type__in=[*SourceType.values, ""]) | Q(source_type=""),
                 name="annotation_source_type_only_on_sources",
             ),
+            # Who set a verdict and when are recorded together, and only claims have a verdict.
+            models.CheckConstraint(
+                condition=Q(verdict_set_by__isnull=True, verdict_set_at__isnull=True)
+                | Q(kind=AnnotationKind.CLAIM, verdict_set_by__isnull=False, verdict_set_at__isnull=False),
+                name="annotation_verdict_record_only_on_claims",
+            ),
         ]
         # The span must match the article's text as well: a trigger checks that
         # (migration articles 0003), since a CHECK constraint cannot look into another table.
@@ -150,6 +185,11 @@ class Annotation(models.Model):
     def changeable_by(self, user) -> bool:
         """Editors change their own annotations; moderators (Admins) anyone's."""
         return self._allowed(user, "annotations.change_annotation")
+
+    def verdict_settable_by(self, user) -> bool:
+        """Reviewers (Editors and Admins hold review_claim) set any claim's verdict; anyone else
+        only on a claim they may change."""
+        return self.kind == self.Kind.CLAIM and (user.has_perm("annotations.review_claim") or self.changeable_by(user))
 
     def deletable_by(self, user) -> bool:
         return self._allowed(user, "annotations.delete_annotation")
