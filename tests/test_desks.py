@@ -50,7 +50,10 @@ def claim(article, words, *, author, claimant=None, verdict="unverified", **fiel
 
 def rows(response) -> list[str]:
     """The words of each row the desk shows, in order."""
-    return [unescape(words) for words in re.findall(r'<td class="words">\s*<q>(.*?)</q>', response.content.decode())]
+    return [
+        unescape(words)
+        for words in re.findall(r'<td class="words">\s*<q lang="hu">(.*?)</q>', response.content.decode())
+    ]
 
 
 def verdict_url(annotation) -> str:
@@ -125,11 +128,11 @@ class TestQuoteDesk:
 
         html = client_for(editor).get(QUOTES).content.decode()
 
-        assert "<q>Hősök voltak, mind egy szálig</q>" in html
+        assert '<q lang="hu">Hősök voltak, mind egy szálig</q>' in html
         row = html[html.index(f'<tr id="quote-{direct.pk}">') :]
         row = row[: row.index("</tr>")]
         assert "<td>Kim Dzsongun</td>" in row and "<td>Direct</td>" in row and "<td>mondta</td>" in row
-        assert f'<a href="/articles/{a.pk}/#a-{direct.pk}">Kim beszéde</a>' in row
+        assert f'<a href="/articles/{a.pk}/#a-{direct.pk}" lang="hu">Kim beszéde</a>' in row
         assert '<time datetime="2025-06-09">9 June 2025</time>' in row
         assert "not named" in html and "<td>Indirect</td>" in html  # the other: no speaker yet
         assert "Page 1 of 1 · 2 quotes" in html
@@ -325,13 +328,13 @@ class TestClaimDesk:
 
         row = html[html.index(f'<tr id="claim-{checked.pk}">') :]
         row = row[: row.index("</tr>")]
-        assert "<q>Több mint 12 ezer katona</q>" in row and "<td>Kim Dzsongun</td>" in row
+        assert '<q lang="hu">Több mint 12 ezer katona</q>' in row and "<td>Kim Dzsongun</td>" in row
         assert '<p class="note">A szám &lt;b&gt;túlzó&lt;/b&gt;.</p>' in row
         assert '<a href="https://example.org/jelentes?a=1&amp;b=2" rel="noopener noreferrer" target="_blank">' in row
         assert '<option value="misleading" selected>Misleading</option>' in row
         # In the newsroom's time zone (Europe/Budapest: summer time, UTC+2).
         assert 'Set by erika, <time datetime="2025-06-10T14:30:00+02:00">10 Jun 2025 14:30</time>' in row
-        assert f'<a href="/articles/{a.pk}/#a-{checked.pk}">Katonák</a>' in row
+        assert f'<a href="/articles/{a.pk}/#a-{checked.pk}" lang="hu">Katonák</a>' in row
         assert "Not reviewed yet" in html  # the other claim
 
     def test_unverified_claims_come_first_then_the_newest_articles(self, client_for, editor):
