@@ -1,6 +1,6 @@
 """The roles people hold, as groups of permissions: the one list the app, its tests and `make run` share.
 
-Editors read, annotate and keep the entity catalogue; Admins also import articles, moderate
+Editors read, annotate, review claims and keep the entity catalogue; Admins also import articles, moderate
 anyone's annotations and manage people. The groups are made to match this module after every
 `migrate` (and after a test run empties the database), so changing a role means changing it
 here; permissions given to a group by hand in the admin are replaced then.
@@ -28,6 +28,8 @@ EDITOR_PERMISSIONS = [
     ("annotations", "add_annotation"),
     ("annotations", "change_annotation"),
     ("annotations", "delete_annotation"),
+    # Fact-checking reviews others' claims: any editor sets any claim's verdict (the claims desk).
+    ("annotations", "review_claim"),
 ]
 ADMIN_PERMISSIONS = [
     *EDITOR_PERMISSIONS,

@@ -23,6 +23,8 @@ class AnnotationAdmin(WritesThroughServices, admin.ModelAdmin):
         "prefix",
         "suffix",
         "author",
+        "verdict_set_by",  # set by the service when the verdict changes
+        "verdict_set_at",
         "created_at",
         "updated_at",
     ]

@@ -1,42 +1,43 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest, Length, Substr
+from django.db.models.functions import Greatest, Length, Substr, Upper
 from django.utils.translation import gettext_lazy
 
-from newsroom.postgres import choices_constraint
+from newsroom.postgres import choices_constraint, unaccent
 
 
 class AnnotationKind(models.TextChoices):
-    SOURCE = "source", "Source"
-    QUOTE = "quote", "Quote"
-    CLAIM = "claim", "Claim"
-    ENTITY = "entity", "Entity mention"
+    SOURCE = "source", gettext_lazy("Source")
+    QUOTE = "quote", gettext_lazy("Quote")
+    CLAIM = "claim", gettext_lazy("Claim")
+    ENTITY = "entity", gettext_lazy("Entity mention")
 
 
 class Verdict(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    TRUE = "true", "True"
-    MOSTLY_TRUE = "mostly_true", "Mostly true"
-    HALF_TRUE = "half_true", "Half true"
-    MISLEADING = "misleading", "Misleading"
-    FALSE = "false", "False"
-    UNVERIFIABLE = "unverifiable", "Cannot be verified"
+    UNVERIFIED = "unverified", gettext_lazy("Unverified")
+    TRUE = "true", gettext_lazy("True")
+    MOSTLY_TRUE = "mostly_true", gettext_lazy("Mostly true")
+    HALF_TRUE = "half_true", gettext_lazy("Half true")
+    MISLEADING = "misleading", gettext_lazy("Misleading")
+    FALSE = "false", gettext_lazy("False")
+    UNVERIFIABLE = "unverifiable", gettext_lazy("Cannot be verified")
 
 
 class QuoteType(models.TextChoices):
-    DIRECT = "direct", "Direct"
-    INDIRECT = "indirect", "Indirect"
+    DIRECT = "direct", gettext_lazy("Direct")
+    INDIRECT = "indirect", gettext_lazy("Indirect")
 
 
 class SourceType(models.TextChoices):
-    NEWS_AGENCY = "news_agency", "News agency"
-    MEDIA = "media", "Media"
-    OFFICIAL = "official", "Official"
-    EXPERT = "expert", "Expert"
-    DOCUMENT = "document", "Document"
-    ANONYMOUS = "anonymous", "Anonymous"
+    NEWS_AGENCY = "news_agency", gettext_lazy("News agency")
+    MEDIA = "media", gettext_lazy("Media")
+    OFFICIAL = "official", gettext_lazy("Official")
+    EXPERT = "expert", gettext_lazy("Expert")
+    DOCUMENT = "document", gettext_lazy("Document")
+    ANONYMOUS = "anonymous", gettext_lazy("Anonymous")
 
 
 # The details each kind has, beside its entity (the speaker, the claimant, who is behind a source).
@@ -106,6 +107,18 @@ class Annotation(models.Model):
     cue_verb = models.CharField(max_length=60, blank=True, help_text="Quotes only: the verb of saying, e.g. mondta.")
     source_type = models.CharField(max_length=11, choices=SourceType, blank=True, help_text="Sources only.")
     note = models.TextField(blank=True)
+    # Who set a claim's verdict last, and when (annotations.services); empty until someone does.
+    verdict_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # as the author: who decided is kept, people are deactivated
+        related_name="+",
+        help_text="Claims only: who set the verdict last.",
+    )
+    verdict_set_at = models.DateTimeField(
+        null=True, blank=True, help_text="Claims only: when the verdict was set last."
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -114,10 +127,23 @@ class Annotation(models.Model):
 
     class Meta:
         db_table = "articles_annotation"  # where it lived before the annotations app (migration 0001)
-        permissions = [("moderate_annotation", "Can change and delete anyone's annotations")]
+        permissions = [
+            ("moderate_annotation", "Can change and delete anyone's annotations"),
+            ("review_claim", "Can set the verdict of anyone's claim"),
+        ]
         indexes = [
-            # An entity's page lists its annotations of each kind, newest first (entities.views).
+            # An entity's page lists its annotations of each kind, newest first (entities.views);
+            # the desks filter by speaker or claimant (kind = 'quote' AND entity_id = …), and their
+            # name box asks which of the matching entities ever spoke or claimed.
             models.Index(fields=["entity", "kind", "-created_at"], name="annotation_entity_kind_new_idx"),
+            # The claims desk filtered by verdict, and its counts per verdict.
+            models.Index(fields=["kind", "verdict"], name="annotation_kind_verdict_idx"),
+            # The quotes desk's "words in the quote": upper(unaccent(exact)) LIKE '%…%' (desks.queries).
+            GinIndex(
+                OpClass(Upper(unaccent("exact")), name="gin_trgm_ops"),
+                condition=Q(kind=AnnotationKind.QUOTE),
+                name="annotation_quote_words_trgm",
+            ),
         ]
         constraints = [
             # One annotation per author, kind and span: pressing the key twice, or sending the
@@ -148,6 +174,12 @@ class Annotation(models.Model):
                 condition=Q(kind=AnnotationKind.SOURCE, source_type__in=[*SourceType.values, ""]) | Q(source_type=""),
                 name="annotation_source_type_only_on_sources",
             ),
+            # Who set a verdict and when are recorded together, and only claims have a verdict.
+            models.CheckConstraint(
+                condition=Q(verdict_set_by__isnull=True, verdict_set_at__isnull=True)
+                | Q(kind=AnnotationKind.CLAIM, verdict_set_by__isnull=False, verdict_set_at__isnull=False),
+                name="annotation_verdict_record_only_on_claims",
+            ),
         ]
         # The span must match the article's text as well: a trigger checks that
         # (migration articles 0003), since a CHECK constraint cannot look into another table.
@@ -163,6 +195,11 @@ class Annotation(models.Model):
     def changeable_by(self, user) -> bool:
         """Editors change their own annotations; moderators (Admins) anyone's."""
         return self._allowed(user, "annotations.change_annotation")
+
+    def verdict_settable_by(self, user) -> bool:
+        """Reviewers (Editors and Admins hold review_claim) set any claim's verdict; anyone else
+        only on a claim they may change."""
+        return self.kind == self.Kind.CLAIM and (user.has_perm("annotations.review_claim") or self.changeable_by(user))
 
     def deletable_by(self, user) -> bool:
         return self._allowed(user, "annotations.delete_annotation")

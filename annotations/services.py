@@ -83,9 +83,7 @@ def update_annotation(
 
     Raises Annotation.DoesNotExist when it was deleted meanwhile: a change never brings it back.
     """
-    # Locked until this transaction ends, so a delete waits for the change or comes before it.
-    if not Annotation.objects.select_for_update().filter(pk=annotation.pk).exists():
-        raise Annotation.DoesNotExist(_("This annotation was deleted meanwhile: nothing was saved."))
+    stored = _lock(annotation)
     if not annotation.changeable_by(by):
         raise PermissionDenied(_("Only its author or an admin may change this annotation."))
     unknown = set(details) - set(DETAILS_BY_KIND[annotation.kind])
@@ -100,6 +98,7 @@ def update_annotation(
     annotation.entity = entity
     for field, value in details.items():
         setattr(annotation, field, value)
+    _record_verdict(annotation, stored, by=by)
     annotation.save(force_update=True)  # an UPDATE, never an INSERT
     return annotation
 
@@ -110,6 +109,52 @@ def relink_entity(old: Entity, new: Entity, *, by) -> int:
     Returns how many moved."""
     require(by, "entities.merge_entity", _("You may not merge entities."))
     return Annotation.objects.filter(entity=old).update(entity=new, updated_at=timezone.now())
+
+
+@transaction.atomic
+def set_verdict(annotation: Annotation, verdict: str, *, by) -> Annotation:
+    """The claims desk's change: a claim's verdict alone, recorded with who set it and when.
+
+    Reviewers set any claim's verdict, anyone else where they may change the claim
+    (Annotation.verdict_settable_by); the same verdict again changes and records nothing.
+    Raises Annotation.DoesNotExist when it was deleted meanwhile.
+    """
+    stored = _lock(annotation)
+    if not annotation.verdict_settable_by(by):
+        raise PermissionDenied(_("You may not set the verdict of this claim."))
+    if verdict not in Annotation.Verdict.values:
+        raise ValueError(f"Unknown verdict: {verdict!r}")
+    annotation.verdict = verdict
+    _record_verdict(annotation, stored, by=by)
+    if verdict != stored["verdict"]:
+        annotation.save(update_fields=["verdict", "verdict_set_by", "verdict_set_at", "updated_at"])
+    return annotation
+
+
+def _lock(annotation: Annotation) -> dict:
+    """Lock the annotation's row until the transaction ends (a delete waits for the change or
+    comes before it) and return its verdict and the record of it as stored."""
+    stored = (
+        Annotation.objects.select_for_update()
+        .filter(pk=annotation.pk)
+        .values("verdict", "verdict_set_by", "verdict_set_at")
+        .first()
+    )
+    if stored is None:
+        raise Annotation.DoesNotExist(_("This annotation was deleted meanwhile: nothing was saved."))
+    return stored
+
+
+def _record_verdict(annotation: Annotation, stored: dict, *, by) -> None:
+    """Who set the verdict and when, if it is another than the one stored; else the record as stored
+    (the annotation in hand may have been read before someone else set it)."""
+    verdict = annotation.verdict
+    if annotation.kind == Annotation.Kind.CLAIM and not verdict:
+        verdict = Annotation.Verdict.UNVERIFIED  # as save() stores a claim without one
+    if verdict != stored["verdict"]:
+        annotation.verdict_set_by, annotation.verdict_set_at = by, timezone.now()
+    else:
+        annotation.verdict_set_by_id, annotation.verdict_set_at = stored["verdict_set_by"], stored["verdict_set_at"]
 
 
 @transaction.atomic

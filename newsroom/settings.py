@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "entities",
     "annotations",
     "imports",
+    "desks",
     # Last: its roles are synced after every other app's permissions exist (accounts/roles.py).
     "accounts",
 ]

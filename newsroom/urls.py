@@ -9,6 +9,7 @@ urlpatterns = [
     path("entities/", include("entities.urls")),
     path("", include("annotations.urls")),
     path("import/", include("imports.urls")),
+    path("", include("desks.urls")),  # /quotes/, /claims/
     path("admin/", admin.site.urls),
 ]
 

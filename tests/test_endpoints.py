@@ -54,6 +54,8 @@ def requests(world: World):
         "annotation save": ("post", f"/annotations/{n.pk}/", {"note": "megjegyzés"}),
         "annotation delete": ("post", f"/annotations/{n.pk}/delete/", {}),
         "entity lookup": ("get", "/entities/lookup/", {"entity_query": "Kim", "create": "person"}),
+        "quotes desk": ("get", "/quotes/", {"type": "direct"}),
+        "claims desk": ("get", "/claims/", {"verdict": "unverified"}),
         "import page": ("get", "/import/", {}),
         "import upload": ("post", "/import/", {}),
         "import batch": ("get", f"/import/{b.pk}/", {}),
@@ -74,6 +76,8 @@ EXPECTED = {
     "annotation save": ((302, 200), (403, 403), (302, 200), (403, 403)),
     "annotation delete": ((302, 200), (403, 403), (302, 200), (403, 403)),
     "entity lookup": ((200, 200), (200, 200), (200, 200), (403, 403)),
+    "quotes desk": ((200, 200), (200, 200), (200, 200), (403, 403)),
+    "claims desk": ((200, 200), (200, 200), (200, 200), (403, 403)),  # setting a verdict: tests/test_desks.py
     "import page": ((403, 403), (403, 403), (200, 200), (403, 403)),
     "import upload": ((403, 403), (403, 403), (400, 400), (403, 403)),  # the admin chose no file
     "import batch": ((403, 403), (403, 403), (200, 200), (403, 403)),
