@@ -162,3 +162,6 @@ DATA_UPLOAD_MAX_NUMBER_FILES = IMPORT_MAX_FILES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB  # larger uploads go to a temporary file
 # Database connections one import stores batches on at once (about one per core of the database).
 IMPORT_DB_CONNECTIONS = env_int("IMPORT_DB_CONNECTIONS", 2)
+# A running import not heard from for this long is interrupted, and "Import the rest" is offered.
+# Its runner reports with every group of files it stores: this must exceed the longest a group takes.
+IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300, minimum=1)

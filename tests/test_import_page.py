@@ -240,9 +240,9 @@ class TestResults:
         from imports.uploads import Entry
 
         batch = create_batch([Entry("a.txt", seed(1))], user=admin, uploads="x", in_background=True)
-        assert "still wait" not in admin_client.get(batch.get_absolute_url()).content.decode()  # queued, not stuck
+        assert "Import the rest" not in admin_client.get(batch.get_absolute_url()).content.decode()  # queued, not stuck
         ImportBatch.objects.filter(pk=batch.pk).update(status="failed", finished_at="2026-01-01T00:00Z")
-        assert "1 file still waits" in admin_client.get(batch.get_absolute_url()).content.decode()
+        assert "1 file was not imported yet." in admin_client.get(batch.get_absolute_url()).content.decode()
         admin_client.post(reverse("imports:resume", args=[batch.pk]))
         batch.refresh_from_db()
         assert batch.status == "done" and batch.files.get().status == FileStatus.IMPORTED
