@@ -2,8 +2,8 @@
 what happened, what is kept and what to do; and what is kept is what it says.
 
 The connection is lost for real: between two groups of files, another connection terminates
-every session of the test database (as a restart of PostgreSQL would), and waits until they
-are gone. The import's next statement then finds its connection closed.
+the request's session (as a restart of PostgreSQL would), and waits until it is gone. The
+import's next statement then finds its connection closed.
 """
 
 import contextlib
@@ -38,12 +38,9 @@ def as_superuser(sql: str, params=()) -> None:
         other.execute(sql, params)
 
 
-def drop_every_session() -> None:
-    """End every other session of the test database, as a restart would, and wait until they are gone."""
-    as_superuser(
-        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-        [connection.settings_dict["NAME"]],
-    )
+def lose_the_connection() -> None:
+    """End this thread's database session from another connection, and wait until it is gone."""
+    as_superuser("SELECT pg_terminate_backend(%s, 5000)", [connection.connection.info.backend_pid])
 
 
 @contextlib.contextmanager
@@ -57,20 +54,23 @@ def database_away() -> Iterator[None]:
         as_superuser(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
 
 
-@pytest.fixture
-def lost_after_the_first_group(monkeypatch):
-    """Two files a group; the connection is lost after the first group has been stored."""
+def lose_the_connection_after_the_first_group(monkeypatch) -> None:
+    """Two files a group; the connection is lost once the first group has been stored."""
     monkeypatch.setattr(running, "CHUNK", 2)
     read_waiting_files, reads = running._waiting_files, []
 
-    def read_then_drop(batch_id: int):
+    def read_then_lose(batch_id: int):
         if reads:
-            drop_every_session()
+            lose_the_connection()
         reads.append(batch_id)
         return read_waiting_files(batch_id)
 
-    monkeypatch.setattr(running, "_waiting_files", read_then_drop)
-    return reads
+    monkeypatch.setattr(running, "_waiting_files", read_then_lose)
+
+
+@pytest.fixture
+def lost_after_the_first_group(monkeypatch) -> None:
+    lose_the_connection_after_the_first_group(monkeypatch)
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_while_the_database_stays_away_the_page_still_says_what_happened(admin_c
     def read_then_go_away(batch_id: int):
         if ImportBatch.objects.get(pk=batch_id).files.exclude(status=FileStatus.PENDING).exists():
             away.enter_context(database_away())
-            drop_every_session()
+            lose_the_connection()
         return read_waiting_files(batch_id)
 
     monkeypatch.setattr(running, "_waiting_files", read_then_go_away)
