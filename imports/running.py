@@ -74,7 +74,7 @@ def run_batch(batch_id: int) -> None:
             sources = [SeedSource(name, load=lambda c=content: bytes(c), key=pk) for pk, name, content in waiting]
             import_seed_files(sources, imported_by=imported_by, on_stored=record, batch_size=PROGRESS_STEP)
     except LeaseLost:
-        logger.warning("Import batch %s was taken over by another runner (this one was too slow): stopping", batch_id)
+        logger.warning("Import batch %s was taken over or queued again, its lease having lapsed: stopping", batch_id)
         return
     except Exception as error:
         _record_failure(batch_id, run, error)

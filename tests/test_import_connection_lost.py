@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 
 from articles.models import Article
-from imports import running
+from imports import running, views
 from imports.models import BatchStatus, FileStatus, ImportBatch
 from imports.running import create_batch
 from imports.uploads import Entry
@@ -88,7 +88,7 @@ def test_an_upload_whose_connection_is_lost_answers_503_saying_what_is_kept(
     assert response.status_code == 503
     html = response.content.decode()
     batch = ImportBatch.objects.get()
-    assert "<h1>The database connection was lost</h1>" in html
+    assert f"<h1>Import #{batch.pk}</h1>" in html and "<h2>The database connection was lost</h2>" in html
     assert "What is kept: the 2 of 5 files done before that" in html
     assert "the others were not imported, and nothing of them is half-stored" in html
     assert f'open <a href="{batch.get_absolute_url()}">the import</a> and choose “Import the rest”' in html
@@ -110,6 +110,26 @@ def test_an_upload_whose_connection_is_lost_answers_503_saying_what_is_kept(
     assert batch.status == BatchStatus.DONE
     assert batch.files.filter(status=FileStatus.IMPORTED).count() == FILES == Article.objects.count()
     assert batch.files.values("article_id").distinct().count() == FILES
+
+
+def test_an_upload_that_cannot_be_stored_at_all_says_nothing_was_imported(admin_client, monkeypatch):
+    store_upload = views.create_batch
+
+    def lose_then_store(*args, **kwargs):
+        lose_the_connection()
+        return store_upload(*args, **kwargs)
+
+    monkeypatch.setattr(views, "create_batch", lose_then_store)
+    response = admin_client.post(reverse("imports:import"), {"files": [SimpleUploadedFile("0.txt", seed(0))]})
+
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "<h1>Import articles</h1>" in html and "<h2>The database connection was lost</h2>" in html
+    assert (
+        "The upload could not be stored: the connection to the database was lost. Nothing of it was imported." in html
+    )
+    assert "upload the same files again once the database answers" in html
+    assert not ImportBatch.objects.exists() and not Article.objects.exists()
 
 
 def test_import_the_rest_losing_its_connection_answers_503_with_a_panel_htmx_shows(
@@ -147,7 +167,7 @@ def test_while_the_database_stays_away_the_page_still_says_what_happened(admin_c
         response = admin_client.post(reverse("imports:import"), {"files": files})
         assert response.status_code == 503
         html = response.content.decode()
-        assert "What is kept: every file done before that (imported, duplicates and errors)" in html
+        assert "What is kept: every file done before that, each with its outcome" in html
         assert re.search(r'open <a href="/import/\d+/">the import</a>', html)
 
     # The batch could not be marked failed: it keeps the lease of a runner that is gone, and once

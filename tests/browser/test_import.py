@@ -111,7 +111,7 @@ def test_import_the_rest_that_loses_the_database_says_so_in_place(admin, log_in,
 
     assert answer.value.status == 503
     panel = page.locator("#progress")
-    expect(panel.get_by_role("heading", level=1)).to_have_text("The database connection was lost")
+    expect(panel.get_by_role("heading", level=2)).to_have_text("The database connection was lost")
     expect(panel).to_contain_text("What is kept: the 3 of 5 files done before that")
     expect(panel.get_by_role("link", name="the import")).to_have_attribute("href", batch.get_absolute_url())
     expect(page).to_have_url(re.compile(rf"/import/{batch.pk}/$"))  # swapped in place, no navigation
