@@ -9,7 +9,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ["status", "in_background", "created_at"]
     list_select_related = ["created_by"]
     search_fields = ["uploads", "created_by__username"]
-    readonly_fields = ["created_by", "created_at", "finished_at", "uploads", "in_background", "failure"]
+    readonly_fields = [
+        "created_by",
+        "created_at",
+        "finished_at",
+        "uploads",
+        "in_background",
+        "failure",
+        "heartbeat_at",
+        "runs",
+    ]
 
 
 @admin.register(ImportedFile)

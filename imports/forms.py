@@ -8,3 +8,10 @@ class BatchPageForm(forms.Form):
 
     show = forms.ChoiceField(required=False, choices=[("", "all"), (ERRORS, "errors only")])
     page = forms.IntegerField(required=False, min_value=1)
+
+
+class ProgressPollForm(forms.Form):
+    """What a polling import page last saw: files done, and the milliseconds it waited."""
+
+    seen = forms.IntegerField(required=False, min_value=0)
+    every = forms.IntegerField(required=False, min_value=1)

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article
 from newsroom.postgres import choices_constraint
@@ -16,13 +20,40 @@ class FileStatus(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", gettext_lazy("Queued")
+    RUNNING = "running", gettext_lazy("Running")
+    DONE = "done", gettext_lazy("Done")
+    FAILED = "failed", gettext_lazy("Failed")
+
+
+def _lease_lapsed() -> Q:
+    """Not heard from for longer than the lease, by the database's clock (the one heartbeats are written by)."""
+    return Q(heartbeat_at__lt=Now() - timedelta(seconds=settings.IMPORT_LEASE_SECONDS))
+
+
+INTERRUPTED = "interrupted"
+INTERRUPTED_LABEL = gettext_lazy("Interrupted")
 
 
 class ImportBatchQuerySet(models.QuerySet):
+    def interrupted(self):
+        """Running, but the runner has not reported within its lease: it was killed, or lost the database."""
+        return self.filter(Q(status=BatchStatus.RUNNING) & _lease_lapsed())
+
+    def claimable(self):
+        """What a runner may take on: a queued batch, or an interrupted one."""
+        return self.filter(Q(status=BatchStatus.QUEUED) | Q(status=BatchStatus.RUNNING) & _lease_lapsed())
+
+    def resumable(self):
+        """What "Import the rest" applies to: stopped (failed or interrupted) with files still waiting."""
+        waiting = ImportedFile.objects.filter(batch=OuterRef("pk"), status=FileStatus.PENDING)
+        stopped = Q(status=BatchStatus.FAILED) | Q(status=BatchStatus.RUNNING) & _lease_lapsed()
+        return self.filter(stopped, Exists(waiting))
+
+    def with_lease(self):
+        """Each batch's ``lease_lapsed``, which ``is_interrupted`` reads."""
+        return self.annotate(lease_lapsed=models.ExpressionWrapper(_lease_lapsed(), output_field=models.BooleanField()))
+
     def with_counts(self):
         """Files per outcome, counted in the query that fetches the batches."""
         return self.annotate(
@@ -43,6 +74,12 @@ class ImportBatch(models.Model):
     uploads = models.TextField(help_text="The names of the uploaded files and archives.")
     in_background = models.BooleanField(default=False)
     failure = models.TextField(blank=True, help_text="Why the whole batch stopped, if it did.")
+    # The runner's lease: it renews heartbeat_at with every group of files it stores, and a batch
+    # not heard from for IMPORT_LEASE_SECONDS is interrupted. Each runner that takes the batch on
+    # raises `runs` and writes only while the number is still its own, so one thought dead that
+    # comes back stores nothing after another has taken over.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When its runner last reported.")
+    runs = models.PositiveIntegerField(default=0, help_text="How many times a runner has taken the batch on.")
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -56,6 +93,11 @@ class ImportBatch(models.Model):
                 | Q(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING], finished_at__isnull=True),
                 name="import_batch_finished_when_over",
             ),
+            # A running batch has a runner, and a lease that can lapse.
+            models.CheckConstraint(
+                condition=~Q(status=BatchStatus.RUNNING) | Q(heartbeat_at__isnull=False, runs__gte=1),
+                name="import_batch_running_has_lease",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,6 +109,24 @@ class ImportBatch(models.Model):
     @property
     def is_over(self) -> bool:
         return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Running, but its runner is gone. Needs the batch fetched ``with_lease()``."""
+        return self.status == BatchStatus.RUNNING and bool(self.lease_lapsed)
+
+    @property
+    def is_stopped(self) -> bool:
+        """Over without finishing, or interrupted: its waiting files can be imported again."""
+        return self.status == BatchStatus.FAILED or self.is_interrupted
+
+    @property
+    def state(self) -> str:
+        """The status as shown: an interrupted batch is stored as running."""
+        return INTERRUPTED if self.is_interrupted else self.status
+
+    def get_state_display(self) -> str:
+        return INTERRUPTED_LABEL if self.is_interrupted else self.get_status_display()
 
     def progress(self) -> dict[str, int]:
         """Files per outcome and in all, in one query."""

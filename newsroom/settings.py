@@ -225,3 +225,7 @@ REQUEST_MAX_FILES = 10  # no page but Import takes files
 # Counts each request's files against its allowance (DATA_UPLOAD_MAX_NUMBER_FILES is only the ceiling), and
 # decides memory or disk per file, not per request.
 FILE_UPLOAD_HANDLERS = ["newsroom.bodies.UploadHandler"]
+
+# A running import not heard from for this long is interrupted, and "Import the rest" is offered.
+# Its runner reports with every group of files it stores: this must exceed the longest a group takes.
+IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300, minimum=1)

@@ -4,9 +4,13 @@ import datetime
 import hashlib
 import itertools
 
+from django.conf import settings
+from django.db.models.functions import Now
+
 from annotations.models import Annotation
 from articles.models import Article, DatePrecision
 from entities.models import Entity
+from imports.models import ImportBatch
 
 _serial = itertools.count(1)
 
@@ -40,3 +44,9 @@ def span_of(article: Article, text: str, occurrence: int = 0) -> tuple[int, int]
     for _ in range(occurrence + 1):
         start = article.body.index(text, start + 1)
     return start, start + len(text)
+
+
+def lapse_lease(batch: ImportBatch) -> None:
+    """As if the batch's runner had not reported for longer than its lease (the runner is not told)."""
+    lapsed = Now() - datetime.timedelta(seconds=settings.IMPORT_LEASE_SECONDS + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=lapsed)

@@ -23,7 +23,7 @@ from django.core.management import call_command
 
 from accounts.management.commands import ensure_local_admin
 from newsroom.database import database_url, parse_database_url
-from newsroom.env import env_bool, env_url, local_secret_key
+from newsroom.env import env_bool, env_int, env_url, local_secret_key
 from tests.processes import current_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,12 @@ class TestContentSecurityPolicy:
             "Configuration error: CSP_REPORT_URI='reports.example.org' is not a URL: "
             "use https://host/path or a path starting with /.\n"
         )
+
+
+def test_a_lease_of_no_time_is_refused(monkeypatch):
+    monkeypatch.setenv("IMPORT_LEASE_SECONDS", "0")
+    with pytest.raises(ImproperlyConfigured, match="IMPORT_LEASE_SECONDS='0' is too small; it must be at least 1"):
+        env_int("IMPORT_LEASE_SECONDS", 300, minimum=1)
 
 
 # Not what the test run set for itself (tests/settings.py), only what a test gives.

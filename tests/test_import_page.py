@@ -6,11 +6,17 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
+from imports import running
 from imports.importing import SeedSource, import_seed_files
-from imports.models import FileStatus, ImportBatch
+from imports.models import BatchStatus, FileStatus, ImportBatch, ImportedFile
+from imports.running import claim_batch, create_batch
+from imports.uploads import Entry
+from tests.factories import lapse_lease
 from tests.zips import make_zip
 
 pytestmark = pytest.mark.django_db
@@ -240,12 +246,151 @@ class TestResults:
         from imports.uploads import Entry
 
         batch = create_batch([Entry("a.txt", seed(1))], user=admin, uploads="x", in_background=True)
-        assert "still wait" not in admin_client.get(batch.get_absolute_url()).content.decode()  # queued, not stuck
+        assert "Import the rest" not in admin_client.get(batch.get_absolute_url()).content.decode()  # queued, not stuck
         ImportBatch.objects.filter(pk=batch.pk).update(status="failed", finished_at="2026-01-01T00:00Z")
-        assert "1 file still waits" in admin_client.get(batch.get_absolute_url()).content.decode()
+        assert "1 file was not imported yet." in admin_client.get(batch.get_absolute_url()).content.decode()
         admin_client.post(reverse("imports:resume", args=[batch.pk]))
         batch.refresh_from_db()
         assert batch.status == "done" and batch.files.get().status == FileStatus.IMPORTED
+
+
+def waiting_batch(admin, files: int = 3) -> ImportBatch:
+    entries = [Entry(f"{i}.txt", seed(i)) for i in range(files)]
+    return create_batch(entries, user=admin, uploads="cikkek.zip", in_background=True)
+
+
+def interrupted_batch(admin, monkeypatch, files: int = 3) -> ImportBatch:
+    """A batch whose runner stored its first file and then died, and whose lease has lapsed since."""
+    batch = waiting_batch(admin, files)
+    monkeypatch.setattr(running, "CHUNK", 1)
+    read_waiting_files, reads = running._waiting_files, []
+
+    def die_before_the_second_file(batch_id):
+        if reads:
+            raise SystemExit  # as a worker stopped mid-way: nothing more runs, nothing is recorded
+        reads.append(batch_id)
+        return read_waiting_files(batch_id)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(running, "_waiting_files", die_before_the_second_file)
+        with pytest.raises(SystemExit):
+            running.run_batch(batch.pk)
+    lapse_lease(batch)
+    return batch
+
+
+def panel(client, url: str) -> tuple[str, str | None, int | None]:
+    """The progress panel at ``url`` (or the page), the URL it polls next, and when (None: it does not poll)."""
+    html = client.get(url, headers={"HX-Request": "true"} if "/progress/" in url else {}).content.decode()
+    polling = re.search(r'hx-get="([^"]+)" hx-trigger="every (\d+)ms"', html)
+    if polling is None:
+        return html, None, None
+    return html, polling[1].replace("&amp;", "&"), int(polling[2])
+
+
+class TestInterrupted:
+    def test_a_batch_whose_runner_stopped_reporting_reads_as_interrupted_and_offers_the_rest(
+        self, admin_client, admin, monkeypatch
+    ):
+        batch = waiting_batch(admin)
+        claim_batch(batch.pk)
+        running_page = admin_client.get(batch.get_absolute_url()).content.decode()
+        assert ">Running</span>" in running_page and 'hx-trigger="every 500ms"' in running_page
+        assert "Import the rest" not in running_page  # its runner is alive: nothing to offer
+
+        batch = interrupted_batch(admin, monkeypatch)
+        html = admin_client.get(batch.get_absolute_url()).content.decode()
+        assert ">Interrupted</span>" in html and "This import was interrupted" in html
+        assert "1 of 3 files are done, and kept." in html and "2 files were not imported yet." in html
+        assert f'action="{reverse("imports:resume", args=[batch.pk])}"' in html and "Import the rest" in html
+        assert "hx-trigger" not in html  # it will not move by itself: nothing polls
+        assert ">Interrupted</span>" in admin_client.get(IMPORT).content.decode()  # in the history too
+
+    def test_polling_backs_off_while_nothing_moves_and_starts_over_when_it_moves(self, admin_client, admin):
+        batch = waiting_batch(admin)
+        claim_batch(batch.pk)
+        _, url, every = panel(admin_client, batch.get_absolute_url())
+        waits = [every]
+        for _ in range(5):
+            _, url, every = panel(admin_client, url)
+            waits.append(every)
+        assert waits == [500, 1000, 2000, 4000, 8000, 8000]
+
+        ImportedFile.objects.filter(batch=batch, position=0).update(status=FileStatus.ERROR, error="x", content=None)
+        _, url, every = panel(admin_client, url)
+        assert every == 500  # it moved: ask soon again
+
+        lapse_lease(batch)
+        html, url, every = panel(admin_client, url)
+        assert url is None and "Import the rest" in html  # interrupted: polling stops, the rest is offered
+
+    @pytest.mark.parametrize(
+        ("parameters", "message"), [("every=soon", "every: Enter a whole number."), ("seen=-1", "seen: Ensure")]
+    )
+    def test_bad_polling_parameters_get_a_400_that_says_why(self, admin_client, admin, parameters, message):
+        batch = waiting_batch(admin)
+        response = admin_client.get(reverse("imports:progress", args=[batch.pk]) + "?" + parameters)
+        assert response.status_code == 400 and response.content.decode().startswith(message)
+
+    def test_import_the_rest_hands_many_files_to_a_worker(self, admin_client, admin, monkeypatch, settings):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+        settings.IMPORT_INLINE_MAX_FILES = 1
+        batch = interrupted_batch(admin, monkeypatch)
+
+        response = admin_client.post(reverse("imports:resume", args=[batch.pk]), headers={"HX-Request": "true"})
+
+        html = response.content.decode()
+        assert html.strip().startswith('<section id="progress"')  # the panel, swapped in place
+        assert ">Queued</span>" in html and 'hx-trigger="every 500ms"' in html and "Import the rest" not in html
+        assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.QUEUED
+        queued = DBTaskResult.objects.get()
+        assert (queued.task_path, queued.args_kwargs["args"]) == ("imports.tasks.import_batch", [batch.pk])
+
+    def test_import_the_rest_imports_a_few_files_in_the_request_and_none_twice(self, admin_client, admin, monkeypatch):
+        batch = interrupted_batch(admin, monkeypatch)
+        first = batch.files.get(position=0)
+
+        response = admin_client.post(reverse("imports:resume", args=[batch.pk]), headers={"HX-Request": "true"})
+
+        assert response["HX-Refresh"] == "true"  # done: the whole page, with every file's outcome
+        batch.refresh_from_db()
+        assert (batch.status, batch.runs) == (BatchStatus.DONE, 2)
+        assert batch.files.filter(status=FileStatus.IMPORTED).count() == 3 == Article.objects.count()
+        assert batch.files.values("article_id").distinct().count() == 3
+        assert batch.files.get(position=0).article_id == first.article_id  # done before, not done again
+
+    def test_import_the_rest_as_a_plain_form_needs_its_csrf_token(self, admin, monkeypatch):
+        batch = interrupted_batch(admin, monkeypatch)
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(admin)
+        url = reverse("imports:resume", args=[batch.pk])
+
+        assert browser.post(url).status_code == 403
+        assert ImportBatch.objects.interrupted().filter(pk=batch.pk).exists()
+
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get(batch.get_absolute_url()).text)[1]
+        response = browser.post(url, {"csrfmiddlewaretoken": token})
+        assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+        assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE
+
+    def test_import_the_rest_leaves_a_batch_whose_runner_is_alive(self, admin_client, admin, settings):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+        batch = waiting_batch(admin)
+        claim_batch(batch.pk)
+
+        response = admin_client.post(reverse("imports:resume", args=[batch.pk]))
+
+        assert response.status_code == 302
+        batch.refresh_from_db()
+        assert (batch.status, batch.runs) == (BatchStatus.RUNNING, 1)
+        assert not DBTaskResult.objects.exists()
+
+    def test_editors_cannot_import_the_rest(self, client_for, editor, admin, monkeypatch):
+        batch = interrupted_batch(admin, monkeypatch)
+        response = client_for(editor).post(reverse("imports:resume", args=[batch.pk]))
+        assert response.status_code == 403
+        assert ImportBatch.objects.interrupted().filter(pk=batch.pk, runs=1).exists()
+        assert batch.files.filter(status=FileStatus.PENDING).count() == 2
 
 
 class TestPermissions:

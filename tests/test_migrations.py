@@ -1,4 +1,6 @@
-"""A database from before the apps were split migrates forward with every row and permission kept."""
+"""Databases from before migrate forward with every row and permission kept."""
+
+import datetime
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -6,11 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from accounts import roles
 from annotations.models import Annotation
 from articles.models import Article
 from entities.models import Entity
+from imports.models import ImportBatch
 
 # The last migrations before Entity and Annotation left the articles app.
 BEFORE = [("articles", "0006_entity_spelling_keys"), ("entities", None), ("annotations", None)]
@@ -113,3 +117,22 @@ def test_duplicate_annotations_are_folded_into_one_keeping_what_each_held():
     assert folded.evidence == ["https://a.example/1", "https://b.example/2"]
     assert (folded.verdict, folded.entity.name) == ("false", "Kim Dzsongun")
     assert Annotation.objects.get(kind="entity").pk == other.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_left_running_before_leases_reads_as_interrupted_once_migrated():
+    before_leases = [("imports", "0002_importedfile_no_default_order")]
+    old = migrate_to(before_leases).loader.project_state(before_leases).apps
+    user = old.get_model("auth", "User").objects.create(username="regi")
+    batches = old.get_model("imports", "ImportBatch").objects
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    stuck = batches.create(created_by=user, uploads="regi.zip", status="running", created_at=yesterday)
+    old.get_model("imports", "ImportedFile").objects.create(batch=stuck, position=0, name="a.txt", content=b"date 2025")
+    finished = batches.create(created_by=user, uploads="kesz.zip", status="done", finished_at=yesterday)
+
+    call_command("migrate", verbosity=0)
+
+    assert list(ImportBatch.objects.interrupted().values_list("pk", "runs")) == [(stuck.pk, 1)]
+    assert ImportBatch.objects.get(pk=stuck.pk).heartbeat_at == yesterday
+    assert list(ImportBatch.objects.resumable().values_list("pk", flat=True)) == [stuck.pk]
+    assert (ImportBatch.objects.get(pk=finished.pk).runs, ImportBatch.objects.get(pk=finished.pk).status) == (0, "done")

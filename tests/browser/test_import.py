@@ -2,12 +2,15 @@
 
 import re
 import signal
+import time
 
 import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
 from imports.models import ImportBatch
+from tests.test_import_connection_lost import lose_the_connection_after_the_first_group
+from tests.test_import_page import interrupted_batch, waiting_batch
 from tests.test_import_worker import start_worker
 from tests.zips import make_zip
 
@@ -57,3 +60,58 @@ def test_an_admin_uploads_a_zip_and_watches_it_to_the_end(admin, log_in, setting
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
     assert Article.objects.count() == 400
+
+
+def test_an_interrupted_import_offers_the_rest_and_imports_it_in_place(admin, log_in, monkeypatch):
+    batch = interrupted_batch(admin, monkeypatch)
+    page = log_in(admin)
+    page.goto(batch.get_absolute_url())
+    expect(page.locator(".status-line .status")).to_have_text("Interrupted")
+    expect(page.get_by_role("alert")).to_contain_text("1 of 3 files are done, and kept.")
+    expect(page.locator("form.resume")).to_contain_text("2 files were not imported yet.")
+
+    with page.expect_response(f"**/import/{batch.pk}/resume/") as answer:
+        page.get_by_role("button", name="Import the rest").click()  # htmx, its CSRF token from <body>
+    assert answer.value.status == 200 and answer.value.request.headers["hx-request"] == "true"
+
+    expect(page.locator(".status-line .status")).to_have_text("Done")  # the page reloaded, as when a run ends
+    expect(page.locator(".status-line .counts")).to_contain_text("3 of 3 files · 3 imported")
+    expect(page.locator("form.resume")).to_have_count(0)
+    assert Article.objects.count() == 3
+
+
+def test_the_page_asks_for_progress_less_often_while_nothing_moves(admin, log_in):
+    batch = waiting_batch(admin)  # queued, and no worker to take it on
+    page = log_in(admin)
+    asked: list[tuple[float, str]] = []
+
+    def note(request) -> None:
+        if "/progress/" in request.url:
+            asked.append((time.monotonic(), request.url))
+
+    page.on("request", note)
+    page.goto(batch.get_absolute_url())
+    deadline = time.monotonic() + 10
+    while len(asked) < 3 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+
+    assert [re.search(r"every=(\d+)", url)[1] for _, url in asked[:3]] == ["500", "1000", "2000"]
+    (first, _), (second, _), (third, _) = asked[:3]
+    assert second - first > 0.9 and third - second > 1.9  # not every 500 ms: 1 s, then 2 s
+
+
+def test_import_the_rest_that_loses_the_database_says_so_in_place(admin, log_in, monkeypatch):
+    batch = interrupted_batch(admin, monkeypatch, files=5)
+    lose_the_connection_after_the_first_group(monkeypatch)  # in the server's thread, when it imports
+    page = log_in(admin)
+    page.goto(batch.get_absolute_url())
+
+    with page.expect_response(f"**/import/{batch.pk}/resume/") as answer:
+        page.get_by_role("button", name="Import the rest").click()
+
+    assert answer.value.status == 503
+    panel = page.locator("#progress")
+    expect(panel.get_by_role("heading", level=2)).to_have_text("The database connection was lost")
+    expect(panel).to_contain_text("What is kept: the 3 of 5 files done before that")
+    expect(panel.get_by_role("link", name="the import")).to_have_attribute("href", batch.get_absolute_url())
+    expect(page).to_have_url(re.compile(rf"/import/{batch.pk}/$"))  # swapped in place, no navigation
