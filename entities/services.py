@@ -3,11 +3,16 @@
 Views, the admin and other apps' services call these; nothing else creates or changes an Entity.
 """
 
-from django.db import IntegrityError, transaction
+import json
+from itertools import batched
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
 from annotations import services as annotation_services  # each app's services call the other's
+from entities import spelling
 from entities.models import Entity, EntityMerge
 
 
@@ -47,6 +52,52 @@ def save_entity(entity: Entity, *, by) -> Entity:
         require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
     entity.save()
     return entity
+
+
+# Changed entities in one statement per batch. Django's bulk_update() writes a CASE per column
+# that PostgreSQL scans for every row: 20 seconds for 10,000 entities against a fraction of one.
+# Aliases and keys travel as JSON arrays, since unnest() would flatten an array of arrays.
+UPDATE_ENTITIES = """
+UPDATE {table} AS entity
+   SET aliases = ARRAY(SELECT jsonb_array_elements_text(changed.aliases)),
+       spelling_keys = ARRAY(SELECT jsonb_array_elements_text(changed.spelling_keys)),
+       description = changed.description, external_id = changed.external_id, updated_at = %s
+  FROM unnest(%s::bigint[], %s::jsonb[], %s::jsonb[], %s::text[], %s::text[])
+       AS changed(id, aliases, spelling_keys, description, external_id)
+ WHERE entity.id = changed.id
+"""
+
+
+@transaction.atomic
+def save_entities_in_bulk(*, created: list[Entity], changed: list[Entity], by) -> None:
+    """Store many entities at once, as the catalogue import planned them (entities/catalogue.py):
+    new ones whole, and the aliases, description and external id of changed ones.
+
+    Entity.save() is not called, so the spelling keys are computed here the way it computes them.
+    """
+    if created:
+        require(by, "entities.add_entity", _("You may not add entities to the catalogue."))
+    if changed:
+        require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
+    for entity in [*created, *changed]:
+        entity.spelling_keys = spelling.spelling_keys(entity.name, entity.aliases)
+    Entity.objects.bulk_create(created, batch_size=1000)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for batch in batched(changed, 1000):
+            for entity in batch:
+                entity.updated_at = now
+            cursor.execute(
+                UPDATE_ENTITIES.format(table=connection.ops.quote_name(Entity._meta.db_table)),
+                [
+                    now,
+                    [entity.pk for entity in batch],
+                    [json.dumps(entity.aliases) for entity in batch],
+                    [json.dumps(entity.spelling_keys) for entity in batch],
+                    [entity.description for entity in batch],
+                    [entity.external_id for entity in batch],
+                ],
+            )
 
 
 @transaction.atomic
@@ -143,8 +194,8 @@ def merge_entities(survivor: Entity, duplicate: Entity, *, by) -> EntityMerge:
     )
     qid, description = duplicate.external_id, duplicate.description
     duplicate.delete()  # first: its QID and name are free for the survivor to take
-    for spelling in [duplicate.name, *duplicate.aliases]:
-        survivor.add_alias(spelling)
+    for written in [duplicate.name, *duplicate.aliases]:
+        survivor.add_alias(written)
     survivor.description = survivor.description or description
     survivor.external_id = survivor.external_id or qid
     survivor.save()
