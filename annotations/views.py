@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import services
 from annotations.forms import AnnotationForm, SelectionForm
-from annotations.models import DETAILS_BY_KIND, Annotation, text_order
+from annotations.models import DETAILS_BY_KIND, Annotation, spans_and_version, text_order
 from annotations.rendering import annotation_item, annotation_regions, kinds_in, paragraphs_around, render_body
 from articles.models import Article
 from entities.models import Entity
@@ -164,14 +164,10 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
     One query for the spans of all the article's annotations, and the article's
     annotation_version, answers the usual case; this runs on every create.
     """
-    rows = list(
-        article.annotations.in_text_order()
-        .annotate(version=Article.version_of(article.pk))
-        .values_list(*Span._fields, "version")
-    )
-    spans = [Span(*row[:-1]) for row in rows]
-    if rows:
-        article.annotation_version = rows[0][-1]
+    rows, version = spans_and_version(article.pk)
+    spans = [Span(*row) for row in rows]
+    if version is not None:
+        article.annotation_version = version
     else:
         article.refresh_from_db(fields=["annotation_version"])
     # The change raised the version by one (one statement: annotations migration 0002). The

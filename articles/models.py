@@ -4,9 +4,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, F, Q, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Now
 from django.urls import reverse
 
@@ -130,13 +129,6 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.pk])
-
-    @classmethod
-    def version_of(cls, pk: int) -> RawSQL:
-        """The annotation_version of article ``pk``, as a column of another query: a subquery of
-        its own, which PostgreSQL runs once (joined, the article would be looked up per row)."""
-        table = connection.ops.quote_name(cls._meta.db_table)
-        return RawSQL(f"SELECT annotation_version FROM {table} WHERE id = %s", [pk], models.BigIntegerField())
 
     @property
     def source_name(self) -> str:
