@@ -120,7 +120,9 @@ def fill(*, articles: int, entities: int, annotations: int, hot: int):
             batch = []
     Annotation.objects.bulk_create(batch)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # Where autovacuum would have got to by the time a newsroom has this much: filling in
+        # bulk rewrote each entity's row (its counts) some ten times in a few seconds.
+        cursor.execute("VACUUM ANALYZE")
     print(f"filled: {Article.objects.count():,} articles, {Entity.objects.count():,} entities, "
           f"{Annotation.objects.count():,} annotations in {time.perf_counter() - started:.0f} s")  # fmt: skip
     return Entity.objects.get(pk=kim.pk), author

@@ -10,7 +10,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER entity_search_names BEFORE INSERT OR UPDATE ON {entity}
+CREATE TRIGGER entity_search_names BEFORE INSERT OR UPDATE OF name, aliases ON {entity}
     FOR EACH ROW EXECUTE FUNCTION newsroom_entity_search_names();
 UPDATE {entity} SET search_names = '';
 """
