@@ -57,10 +57,12 @@ class TestCounts:
 
 
 class TestCatalogue:
-    def test_who_may_read_it(self, client, client_for, editor, stranger):
-        assert client.get(LIST).status_code == 302  # to the login page
-        assert client_for(stranger).get(LIST).status_code == 403
-        assert client_for(editor).get(LIST).status_code == 200
+    def test_who_may_read_it(self, client, client_for, editor, admin, stranger, kim):
+        for url in (LIST, detail(kim)):
+            assert client.get(url).status_code == 302  # to the login page
+            assert client_for(stranger).get(url).status_code == 403
+            assert client_for(editor).get(url).status_code == 200
+            assert client_for(admin).get(url).status_code == 200
 
     @pytest.mark.parametrize(
         ("query", "found"),
