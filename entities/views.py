@@ -98,7 +98,10 @@ def entity_detail(request, pk: int):
         return bad_parameters(pages)
     sections = {section.name: _section(entity, section, pages.cleaned_data[section.name]) for section in SECTIONS}
     if wants_fragment(request) and (asked := request.GET.get("section")) in sections:
-        return render(request, f"{DETAIL}#section", {"entity": entity, "section": sections[asked]})
+        context = {"entity": entity, "section": sections[asked]}
+        if asked == "claims":
+            context["verdicts"] = _verdicts(entity)
+        return render(request, f"{DETAIL}#section", context)
     return render(request, DETAIL, _detail_context(request, entity, sections=sections))
 
 
