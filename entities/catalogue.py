@@ -329,7 +329,7 @@ def merge(reading: Reading, *, by, on_entry: Callable[[], None] | None = None) -
 def lock_catalogue() -> None:
     """Hold back other writes to the catalogue until this transaction ends: what a file was matched
     against cannot change before it is stored. Reading goes on. EXCLUSIVE rather than a weaker
-    mode: one that let an editor's SELECT … FOR UPDATE in (services.add_spelling) through could deadlock."""
+    mode: one that let an editor's SELECT … FOR UPDATE in (services.add_alias, add_spelling) through could deadlock."""
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Entity._meta.db_table)} IN EXCLUSIVE MODE")
 

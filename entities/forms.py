@@ -45,7 +45,7 @@ class EntityForm(forms.Form):
     )
     external_id = forms.RegexField(
         required=False,
-        regex=WIKIDATA_QID,
+        regex=rf"\A{WIKIDATA_QID.pattern}\Z",  # the whole value, not a QID somewhere in it
         max_length=Entity._meta.get_field("external_id").max_length,
         label=gettext_lazy("Wikidata ID"),
         error_messages={"invalid": gettext_lazy("A Wikidata ID is Q and a number, such as Q56226.")},

@@ -124,9 +124,11 @@ def update_entity(entity: Entity, *, by, **changes) -> Entity:
     if unknown:
         raise ValueError(f"Entities have no editable {', '.join(sorted(unknown))}")
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    old_name = entity.name
     for field, value in changes.items():
         setattr(entity, field, value)
-    if "name" in changes and changes["name"] != entity.name:
+    if entity.name != old_name:
+        # The new name is no longer another spelling of itself.
         entity.aliases = [alias for alias in entity.aliases if alias.casefold() != entity.name.casefold()]
     try:
         with transaction.atomic():
@@ -134,8 +136,7 @@ def update_entity(entity: Entity, *, by, **changes) -> Entity:
     except IntegrityError:
         if Entity.objects.named(entity.name).filter(kind=entity.kind).exclude(pk=entity.pk).exists():
             raise EntityConflict(
-                _("Another %(kind)s is called “%(name)s”: merge the two instead.")
-                % {"kind": entity.get_kind_display().lower(), "name": entity.name}
+                _("Another entity of this kind is called “%(name)s”: merge the two instead.") % {"name": entity.name}
             ) from None
         if entity.external_id and Entity.objects.filter(external_id=entity.external_id).exclude(pk=entity.pk).exists():
             raise EntityConflict(
@@ -174,7 +175,9 @@ def merge_entities(survivor: Entity, duplicate: Entity, *, by) -> EntityMerge:
     if survivor.pk == duplicate.pk:
         raise EntityConflict(_("An entity cannot be merged into itself."))
     # Locked in id order, so that two merges of the same pair wait rather than deadlock.
-    locked = {e.pk: e for e in Entity.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])}
+    locked = {
+        e.pk: e for e in Entity.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk]).order_by("pk")
+    }
     if len(locked) < 2:
         raise Entity.DoesNotExist(_("One of the two entities was deleted or merged meanwhile: nothing was changed."))
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]

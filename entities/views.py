@@ -85,7 +85,10 @@ def entity_list(request):
 
 
 @require_GET
-@permission_required("entities.view_entity", raise_exception=True)
+# The page lists annotations and the articles they are in: the permissions of the desks.
+@permission_required(
+    ["entities.view_entity", "annotations.view_annotation", "articles.view_article"], raise_exception=True
+)
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def entity_detail(request, pk: int):
     entity = Entity.objects.filter(pk=pk).first()
@@ -114,9 +117,14 @@ def entity_edit(request, pk: int):
             entity = services.update_entity(entity, by=request.user, **form.cleaned_data)
         except services.EntityConflict as conflict:
             form.add_error(None, str(conflict))
+        except Entity.DoesNotExist:
+            return _gone()
     if form.errors:
         # What is stored stays on show, beside the errors.
-        entity.refresh_from_db()
+        try:
+            entity.refresh_from_db()
+        except Entity.DoesNotExist:
+            return _gone()
         if not request.htmx:
             return render(request, DETAIL, _detail_context(request, entity, form=form), status=422)
         return render(request, f"{DETAIL}#entity-header", _header_context(request, entity, form), status=422)
@@ -133,7 +141,10 @@ def alias_add(request, pk: int):
         if request.htmx:
             return HttpResponse(first_error(form), status=422, content_type="text/plain; charset=utf-8")
         return render(request, DETAIL, _detail_context(request, entity, alias_form=form), status=422)
-    entity = services.add_alias(entity, form.cleaned_data["alias"], by=request.user)
+    try:
+        entity = services.add_alias(entity, form.cleaned_data["alias"], by=request.user)
+    except Entity.DoesNotExist:
+        return _gone()
     return _aliases_answer(request, entity)
 
 
@@ -143,7 +154,10 @@ def alias_remove(request, pk: int):
     form = AliasForm(request.POST)
     if not form.is_valid():
         return bad_parameters(form)
-    entity = services.remove_alias(entity, form.cleaned_data["alias"], by=request.user)
+    try:
+        entity = services.remove_alias(entity, form.cleaned_data["alias"], by=request.user)
+    except Entity.DoesNotExist:
+        return _gone()
     return _aliases_answer(request, entity)
 
 
@@ -183,6 +197,14 @@ def entity_merge(request, pk: int):
     if not request.htmx:
         context = _detail_context(request, survivor, merge_context=context)
     return render(request, template, context)
+
+
+def _gone() -> HttpResponse:
+    return HttpResponse(
+        _("This entity was deleted or merged meanwhile: nothing was saved."),
+        status=404,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _entity_for(request, pk: int, permission: str) -> Entity:

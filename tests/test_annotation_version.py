@@ -104,3 +104,16 @@ class TestRenderedPageCache:
 
         second = services.create_annotation(article=article, kind="claim", start=0, end=3, by=editor).annotation
         assert f'id="annotation-{second.pk}"' in self.read(reader, article)
+
+
+def test_saving_an_article_read_before_a_change_keeps_the_version(editor, admin, article):
+    from articles import services as article_services
+
+    stale = Article.objects.get(pk=article.pk)
+    services.create_annotation(article=article, kind="quote", start=0, end=3, by=editor)
+    stale.title = "Új cím"
+    article_services.save_article(stale, by=admin)  # as the admin's form does
+    assert version(article) == 1
+    # And the database refuses to take it back, whoever writes the row.
+    Article.objects.filter(pk=article.pk).update(annotation_version=0)
+    assert version(article) == 1

@@ -51,3 +51,58 @@ def test_a_change_racing_a_delete_never_brings_the_annotation_back(editor):
         outcomes.add(changed)
     # Both orders happened, so the test exercised the race and not one order only.
     assert outcomes == {"changed", "told it was deleted"}, outcomes
+
+
+def test_an_entitys_counts_stay_right_when_two_articles_name_it_at_once(editor):
+    """Two transactions link annotations of two articles to one entity: the second waits for the
+    first (the counts trigger locks the entity) and then counts what it committed."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from entities.models import Entity
+    from tests.factories import make_entity
+
+    kim = make_entity("Kim Dzsongun")
+    first, second = (
+        make_annotation(make_article(f"{n}. cikk: Kim Dzsongun beszélt."), 9, 21, author=editor)
+        for n in ("Első", "Második")
+    )
+    first_linked = threading.Event()
+
+    def link_first():
+        try:
+            with transaction.atomic():
+                Annotation.objects.filter(pk=first.pk).update(entity=kim)
+                first_linked.set()
+                # Hold the transaction open until the second one waits on the entity's lock.
+                watch = connections.create_connection("default")
+                try:
+                    with watch.cursor() as cursor:
+                        for _ in range(200):
+                            cursor.execute(
+                                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                "AND datname = current_database()"
+                            )
+                            if cursor.fetchone()[0]:
+                                break
+                            threading.Event().wait(0.02)
+                finally:
+                    watch.close()
+        finally:
+            connection.close()
+
+    def link_second():
+        try:
+            first_linked.wait(5)
+            Annotation.objects.filter(pk=second.pk).update(entity=kim)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=link_first), threading.Thread(target=link_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert Entity.objects.get(pk=kim.pk).mention_count == 2 == kim.annotations.count()

@@ -174,7 +174,11 @@ class TestEditing:
 
     @pytest.mark.parametrize(
         ("changes", "message"),
-        [({"external_id": "56226"}, "Q and a number"), ({"name": "Szergej Sojgu"}, "Another person is called")],
+        [
+            ({"external_id": "56226"}, "Q and a number"),
+            ({"external_id": "<b>Q1</b>"}, "Q and a number"),
+            ({"name": "Szergej Sojgu"}, "Another entity of this kind is called"),
+        ],
     )
     def test_a_refused_change_says_why_and_changes_nothing(self, client_for, editor, kim, changes, message):
         make_entity("Szergej Sojgu")
@@ -273,3 +277,34 @@ class TestMerge:
         assert found == il and found.exact
         assert not Entity.objects.matching("Kim Dzsongun").filter(pk=il.pk, exact=True).exists()
         assert not Annotation.objects.exists()
+
+
+class TestReviewFindings:
+    def test_renaming_to_one_of_its_spellings_drops_that_spelling(self, editor, kim):
+        services.update_entity(kim, by=editor, name="Kim Jong Un")
+        kim.refresh_from_db()
+        assert (kim.name, kim.aliases) == ("Kim Jong Un", [])
+
+    def test_an_entity_is_not_merged_into_itself_by_the_service_either(self, editor, kim):
+        with pytest.raises(services.EntityConflict):
+            services.merge_entities(kim, kim, by=editor)
+
+    def test_the_page_needs_the_right_to_read_annotations_and_articles(self, client_for, stranger, kim):
+        from django.contrib.auth.models import Permission
+
+        stranger.user_permissions.add(Permission.objects.get(codename="view_entity"))
+        client = client_for(stranger)
+        assert client.get(LIST).status_code == 200
+        assert client.get(detail(kim)).status_code == 403
+
+    def test_editing_an_entity_deleted_meanwhile_says_so(self, client_for, editor, admin, kim, monkeypatch):
+        real = services.update_entity
+
+        def deleted_first(entity, **kwargs):
+            services.delete_entities(Entity.objects.filter(pk=entity.pk), by=admin)
+            return real(entity, **kwargs)
+
+        monkeypatch.setattr(services, "update_entity", deleted_first)
+        data = {"name": "Új név", "kind": "person", "description": "", "external_id": ""}
+        response = client_for(editor).post(reverse("entities:edit", args=[kim.pk]), data, headers=HTMX)
+        assert response.status_code == 404 and "deleted or merged meanwhile" in response.content.decode()

@@ -136,3 +136,15 @@ def test_an_import_left_running_before_leases_reads_as_interrupted_once_migrated
     assert ImportBatch.objects.get(pk=stuck.pk).heartbeat_at == yesterday
     assert list(ImportBatch.objects.resumable().values_list("pk", flat=True)) == [stuck.pk]
     assert (ImportBatch.objects.get(pk=finished.pk).runs, ImportBatch.objects.get(pk=finished.pk).status) == (0, "done")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entities_made_before_the_search_column_are_found_by_a_similar_spelling():
+    """entities 0003 fills the search column of every entity there is, not only of new ones."""
+    before = [("entities", "0002_entity_counts_and_merges")]
+    old = migrate_to(before).loader.project_state(before).apps
+    old.get_model("entities", "Entity").objects.create(name="Szergej Sojgu", kind="person", aliases=["Sergei Shoigu"])
+
+    call_command("migrate", verbosity=0)
+
+    assert [entity.name for entity in Entity.objects.matching("Sojgunak")] == ["Szergej Sojgu"]

@@ -56,7 +56,21 @@ CREATE TRIGGER entities_renamed AFTER UPDATE ON {entity}
     FOR EACH STATEMENT EXECUTE FUNCTION newsroom_entities_renamed();
 """
 
+# And no write of an article row takes it back: a save of a copy read before the latest change.
+NEVER_BACK = """
+CREATE FUNCTION newsroom_annotation_version_never_back() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.annotation_version := GREATEST(NEW.annotation_version, OLD.annotation_version);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER annotation_version_never_back BEFORE UPDATE OF annotation_version ON {article}
+    FOR EACH ROW EXECUTE FUNCTION newsroom_annotation_version_never_back();
+"""
+
 DROP = """
+DROP TRIGGER IF EXISTS annotation_version_never_back ON {article};
+DROP FUNCTION IF EXISTS newsroom_annotation_version_never_back();
 DROP TRIGGER IF EXISTS annotations_inserted ON {annotation};
 DROP TRIGGER IF EXISTS annotations_updated ON {annotation};
 DROP TRIGGER IF EXISTS annotations_deleted ON {annotation};
@@ -79,6 +93,7 @@ def create_triggers(apps, schema_editor):
     tables = _tables(apps, schema_editor)
     schema_editor.execute(ARTICLE_FUNCTION.format(**tables))
     schema_editor.execute(ENTITY_FUNCTION.format(**tables))
+    schema_editor.execute(NEVER_BACK.format(**tables))
 
 
 def drop_triggers(apps, schema_editor):

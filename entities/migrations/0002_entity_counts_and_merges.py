@@ -30,6 +30,10 @@ BEGIN
         ) changed WHERE changed.entity_id IS NOT NULL;
     END IF;
     IF touched IS NOT NULL THEN
+        -- Wait for whoever else is changing these entities' counts first; the recount, a
+        -- statement of its own, then sees what they committed (a recount that had counted
+        -- before waiting would write back a number older than theirs).
+        PERFORM 1 FROM {entity} WHERE id = ANY(touched) ORDER BY id FOR UPDATE;
         {recount};
     END IF;
     RETURN NULL;

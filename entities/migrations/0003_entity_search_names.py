@@ -12,7 +12,7 @@ END
 $$;
 CREATE TRIGGER entity_search_names BEFORE INSERT OR UPDATE OF name, aliases ON {entity}
     FOR EACH ROW EXECUTE FUNCTION newsroom_entity_search_names();
-UPDATE {entity} SET search_names = '';
+UPDATE {entity} SET name = name;  -- fires the trigger above for every entity there is
 """
 
 DROP = """
