@@ -1,23 +1,71 @@
 """Annotations out of the app, streamed: CSV for spreadsheets, JSON Lines for researchers and doccano.
 
-Both are generators of text, so a command writes them to a file and a view can stream them;
-rows come from the database in chunks, so memory does not grow with the number exported.
+Both are generators of text, so a command writes them to a file and a view can stream them.
+Rows come from the database as plain tuples in chunks (no model instances: an export reads
+100,000 of them), so memory does not grow with the number exported.
 """
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import batched, groupby
+from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from annotations.models import Annotation
-from articles.models import Article
+from articles.models import Article, iso_partial_date
 from newsroom.spreadsheets import BYTE_ORDER_MARK, Echo, inert
 
 CHUNK = 2000
+ARTICLES_PER_QUERY = 500
 EVIDENCE_SEPARATOR = " | "
 
-# One column per field of an annotation, its article's and its entity's identity.
+
+class Row(NamedTuple):
+    """What an export says of one annotation: every field, its article's and its entity's identity."""
+
+    article_id: int
+    article_title: str
+    published_on: object
+    date_precision: str
+    id: int
+    kind: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    entity_id: int | None
+    entity_name: str | None
+    entity_kind: str | None
+    entity_wikidata: str | None
+    verdict: str
+    verdict_set_by: str | None
+    verdict_set_at: object
+    quote_type: str
+    cue_verb: str
+    source_type: str
+    note: str
+    evidence: list[str]
+    author: str
+    created_at: object
+    updated_at: object
+
+    LOOKUPS = (
+        "article_id", "article__title", "article__published_on", "article__date_precision", "pk", "kind",
+        "start", "end", "exact", "prefix", "suffix", "entity_id", "entity__name", "entity__kind",
+        "entity__external_id", "verdict", "verdict_set_by__username", "verdict_set_at", "quote_type", "cue_verb",
+        "source_type", "note", "evidence", "author__username", "created_at", "updated_at",
+    )  # fmt: skip
+
+
+def rows(annotations: QuerySet[Annotation]) -> Iterator[Row]:
+    """The annotations by article, then in text order."""
+    ordered = annotations.order_by("article_id", "start", "-end", "pk").values_list(*Row.LOOKUPS)
+    return (Row(*values) for values in ordered.iterator(chunk_size=CHUNK))
+
+
 CSV_COLUMNS = [
     "article_id", "article_title", "article_published", "annotation_id", "kind", "start", "end", "text",
     "prefix", "suffix", "entity_id", "entity_name", "entity_kind", "entity_wikidata", "verdict",
@@ -26,81 +74,80 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def exported(annotations: QuerySet[Annotation]) -> QuerySet[Annotation]:
-    """What an export reads of each annotation, in a stable order (by article, then in text order)."""
-    return (
-        annotations.select_related("article", "entity", "author", "verdict_set_by")
-        .defer("article__body", "article__search_vector")
-        .order_by("article_id", "start", "-end", "pk")
-    )
-
-
 def csv_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
     """One annotation per line, every field, starting with a byte-order mark."""
     writer = csv.writer(Echo())
     yield BYTE_ORDER_MARK + writer.writerow(CSV_COLUMNS)
-    for annotation in exported(annotations).iterator(chunk_size=CHUNK):
-        yield writer.writerow(_cells(annotation))
+    for row in rows(annotations):
+        yield writer.writerow(_cells(row))
 
 
-def _cells(annotation: Annotation) -> list:
-    entity, article = annotation.entity, annotation.article
-    text = [
-        article.title, annotation.exact, annotation.prefix, annotation.suffix, entity.name if entity else "",
-        annotation.note, EVIDENCE_SEPARATOR.join(annotation.evidence), annotation.cue_verb,
-    ]  # fmt: skip
-    title, exact, prefix, suffix, entity_name, note, evidence, cue_verb = (inert(value) for value in text)
+def _cells(row: Row) -> list:
+    # Text from people and uploads may start like a formula: inert() keeps it text.
     return [
-        article.pk, title, article.publication_date_iso, annotation.pk, annotation.kind, annotation.start,
-        annotation.end, exact, prefix, suffix, entity.pk if entity else "", entity_name,
-        entity.kind if entity else "", entity.external_id if entity else "", annotation.verdict,
-        annotation.verdict_set_by.get_username() if annotation.verdict_set_by else "",
-        annotation.verdict_set_at.isoformat() if annotation.verdict_set_at else "", annotation.quote_type,
-        cue_verb, annotation.source_type, note, evidence, inert(annotation.author.get_username()),
-        annotation.created_at.isoformat(), annotation.updated_at.isoformat(),
+        row.article_id, inert(row.article_title), iso_partial_date(row.published_on, row.date_precision), row.id,
+        row.kind, row.start, row.end, inert(row.exact), inert(row.prefix), inert(row.suffix), row.entity_id or "",
+        inert(row.entity_name or ""), row.entity_kind or "", row.entity_wikidata or "", row.verdict,
+        row.verdict_set_by or "", _iso(row.verdict_set_at), row.quote_type, inert(row.cue_verb), row.source_type,
+        inert(row.note), inert(EVIDENCE_SEPARATOR.join(row.evidence)), inert(row.author), _iso(row.created_at),
+        _iso(row.updated_at),
     ]  # fmt: skip
 
 
 def jsonl_lines(articles: QuerySet[Article], annotations: QuerySet[Annotation]) -> Iterator[str]:
-    """One article per line: its text and ``annotations`` of it with every field, and doccano's
-    ``label`` ([start, end, "KIND"], offsets in code points as Python and doccano count them)."""
-    chosen = Prefetch("annotations", queryset=exported(annotations), to_attr="exported")
-    for article in articles.defer("search_vector").order_by("pk").prefetch_related(chosen).iterator(chunk_size=200):
-        if not article.exported:
-            continue
-        line = {
-            "id": article.pk,
-            "title": article.title,
-            "published": article.publication_date_iso,
-            "text": article.body,
-            "label": [[a.start, a.end, a.kind.upper()] for a in article.exported],
-            "annotations": [_fields(annotation) for annotation in article.exported],
-        }
-        yield json.dumps(line, ensure_ascii=False) + "\n"
+    """One article per line: its text, ``annotations`` of it with every field, and doccano's
+    ``label`` ([start, end, "KIND"], offsets in code points as Python and doccano count them).
+    Articles without any of ``annotations`` are left out."""
+    annotated = articles.filter(pk__in=annotations.values("article_id")).order_by("pk").values_list("pk", flat=True)
+    for chunk in batched(annotated.iterator(chunk_size=CHUNK), ARTICLES_PER_QUERY):
+        bodies = dict(Article.objects.filter(pk__in=chunk).values_list("pk", "body"))
+        for article_id, group in groupby(
+            rows(annotations.filter(article_id__in=chunk)), key=lambda row: row.article_id
+        ):
+            yield _article_line(article_id, bodies[article_id], list(group))
 
 
-def _fields(annotation: Annotation) -> dict:
-    entity = annotation.entity
-    return {
-        "id": annotation.pk,
-        "kind": annotation.kind,
-        "start": annotation.start,
-        "end": annotation.end,
-        "text": annotation.exact,
-        "prefix": annotation.prefix,
-        "suffix": annotation.suffix,
-        "entity": {"id": entity.pk, "name": entity.name, "kind": entity.kind, "wikidata": entity.external_id or None}
-        if entity
-        else None,
-        "verdict": annotation.verdict or None,
-        "verdict_set_by": annotation.verdict_set_by.get_username() if annotation.verdict_set_by else None,
-        "verdict_set_at": annotation.verdict_set_at.isoformat() if annotation.verdict_set_at else None,
-        "quote_type": annotation.quote_type or None,
-        "cue_verb": annotation.cue_verb or None,
-        "source_type": annotation.source_type or None,
-        "note": annotation.note,
-        "evidence": annotation.evidence,
-        "author": annotation.author.get_username(),
-        "created_at": annotation.created_at.isoformat(),
-        "updated_at": annotation.updated_at.isoformat(),
+def _article_line(article_id: int, body: str, group: Iterable[Row]) -> str:
+    first = group[0]
+    line = {
+        "id": article_id,
+        "title": first.article_title,
+        "published": iso_partial_date(first.published_on, first.date_precision),
+        "text": body,
+        "label": [[row.start, row.end, row.kind.upper()] for row in group],
+        "annotations": [_fields(row) for row in group],
     }
+    return json.dumps(line, ensure_ascii=False) + "\n"
+
+
+def _fields(row: Row) -> dict:
+    entity = (
+        {"id": row.entity_id, "name": row.entity_name, "kind": row.entity_kind, "wikidata": row.entity_wikidata or None}
+        if row.entity_id
+        else None
+    )
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "start": row.start,
+        "end": row.end,
+        "text": row.exact,
+        "prefix": row.prefix,
+        "suffix": row.suffix,
+        "entity": entity,
+        "verdict": row.verdict or None,
+        "verdict_set_by": row.verdict_set_by,
+        "verdict_set_at": _iso(row.verdict_set_at) or None,
+        "quote_type": row.quote_type or None,
+        "cue_verb": row.cue_verb or None,
+        "source_type": row.source_type or None,
+        "note": row.note,
+        "evidence": row.evidence,
+        "author": row.author,
+        "created_at": _iso(row.created_at),
+        "updated_at": _iso(row.updated_at),
+    }
+
+
+def _iso(moment) -> str:
+    return moment.isoformat() if moment else ""
