@@ -13,10 +13,10 @@ from newsroom.postgres import choices_constraint
 
 
 class FileStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    IMPORTED = "imported", "Imported"
-    DUPLICATE = "duplicate", "Duplicate"
-    ERROR = "error", "Error"
+    PENDING = "pending", gettext_lazy("Waiting")
+    IMPORTED = "imported", gettext_lazy("Imported")
+    DUPLICATE = "duplicate", gettext_lazy("Duplicate")
+    ERROR = "error", gettext_lazy("Error")
 
 
 class BatchStatus(models.TextChoices):
