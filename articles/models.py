@@ -101,6 +101,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("article")
+        verbose_name_plural = gettext_lazy("articles")
         ordering = ["-published_on", "-id"]
         permissions = [("import_articles", "Can import articles from seed files")]
         indexes = [

@@ -102,9 +102,10 @@ class Entity(models.Model):
     objects = EntityQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("entity")
+        verbose_name_plural = gettext_lazy("entities")
         db_table = "articles_entity"  # where it lived before the entities app (migration 0001)
         ordering = ["name"]
-        verbose_name_plural = "entities"
         permissions = [("merge_entity", "Can merge a duplicate entity into another")]
         indexes = [
             # Finding an entity by any of its spellings, as written or transliterated.
@@ -189,6 +190,8 @@ class EntityMerge(models.Model):
     merged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("entity merge")
+        verbose_name_plural = gettext_lazy("entity merges")
         ordering = ["-merged_at", "-id"]
         constraints = [choices_constraint("merged_kind", EntityKind, "entity_merge_kind_valid")]
 

@@ -387,6 +387,17 @@ def test_times_on_pages_follow_the_language(client_for, admin):
     )
 
 
+def test_the_annotation_list_dates_follow_the_language(client_for, editor):
+    article = make_article("Kovács Ágnes szerint a híd elkészül.")
+    annotation = make_annotation(article, *span_of(article, "Kovács Ágnes"), author=editor)
+    when = datetime.datetime(2025, 6, 9, 12, 30, tzinfo=datetime.UTC)
+    Annotation.objects.filter(pk=annotation.pk).update(created_at=when)
+    client = client_for(editor)
+    url = article.get_absolute_url()
+    assert "2025. június 9. 14:30" in client.get(url, headers={"accept-language": "hu"}).content.decode()
+    assert "9 Jun 2025 14:30" in client.get(url, headers={"accept-language": "en"}).content.decode()
+
+
 def hungarian_collation() -> bool:
     """Whether the names' collation sorts the Hungarian way here (the embedded PostgreSQL has no ICU)."""
     from django.db import connection
