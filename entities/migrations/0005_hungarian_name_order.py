@@ -12,7 +12,11 @@ BEGIN
     ELSIF EXISTS (SELECT 1 FROM pg_collation WHERE collname IN ('hu_HU.utf8', 'hu_HU.UTF-8')) THEN
         CREATE COLLATION newsroom_hu (provider = libc, locale = 'hu_HU.utf8');
     ELSE
-        CREATE COLLATION newsroom_hu FROM "default";
+        -- "default" cannot be copied: the database's own libc order under this name instead.
+        EXECUTE format(
+            'CREATE COLLATION newsroom_hu (provider = libc, locale = %L)',
+            (SELECT datcollate FROM pg_database WHERE datname = current_database())
+        );
     END IF;
 END $$;
 """
