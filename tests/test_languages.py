@@ -345,7 +345,12 @@ def test_the_header_has_a_switcher_that_works_without_script(client_for, editor)
     page = client_for(editor).get(reverse("articles:list"), headers={"accept-language": "hu"}).content.decode()
     assert f'action="{reverse("set_language")}"' in page
     assert '<option value="hu" lang="hu" selected>Magyar</option>' in page
-    assert f'<script src="{reverse("javascript-catalog")}" defer></script>' in page
+
+
+def test_the_article_page_loads_the_javascript_catalogue_before_the_annotator(client_for, editor):
+    page = client_for(editor).get(make_article("Egy mondat.").get_absolute_url()).content.decode()
+    catalogue = page.index(f'<script src="{reverse("javascript-catalog")}" defer></script>')
+    assert catalogue < page.index("js/annotator.js")
 
 
 def test_the_javascript_catalogue_speaks_the_page_language(client):
