@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MESSAGE_IGNORES := --ignore='$(VENV)/*' --ignore='.pgdata/*' --ignore='bench/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
 
-.PHONY: run test lint format lock bench
+.PHONY: run test lint format lock bench messages translations
 
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run messages
 	@# DEBUG=1 unless the caller says otherwise; DATABASE_URL unset means the embedded PostgreSQL.
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py import_seeds seeds/
@@ -17,8 +18,19 @@ run: $(VENV)/.installed-run
 	trap 'kill $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev messages
 	$(BIN)/pytest
+
+# Compile the translations (locale/*/LC_MESSAGES/*.po into .mo, which git ignores); needs gettext's msgfmt.
+messages:
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext (README, \"Languages\")"; exit 1; }
+	@# msgfmt itself rather than compilemessages, which would load the settings and start the embedded PostgreSQL.
+	for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
+
+# Collect new and changed strings into the Hungarian catalogues, to translate (README, "Languages").
+translations: $(VENV)/.installed-run
+	$(BIN)/python manage.py makemessages -l hu $(MESSAGE_IGNORES) --ignore='tests/*'
+	$(BIN)/python manage.py makemessages -l hu -d djangojs $(MESSAGE_IGNORES)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

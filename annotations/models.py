@@ -128,6 +128,8 @@ class Annotation(models.Model):
     objects = AnnotationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("annotation")
+        verbose_name_plural = gettext_lazy("annotations")
         db_table = "articles_annotation"  # where it lived before the annotations app (migration 0001)
         permissions = [
             ("moderate_annotation", "Can change and delete anyone's annotations"),

@@ -21,7 +21,7 @@ from functools import cache
 from django.core.cache import caches
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -275,7 +275,9 @@ def _item(shown: ShownAnnotation, context: _ListContext, *, oob: bool) -> tuple[
         markup += '<ul class="evidence">' + EVIDENCE_LINK * len(shown.evidence) + "</ul>"
         for link in shown.evidence:
             values += [link, _truncate(link, 60)]
-    markup += ITEM_TAIL.format(created_iso=created.isoformat(), created=f"{created.day} {created:%b %Y %H:%M}")
+    markup += ITEM_TAIL.format(
+        created_iso=created.isoformat(), created=formats.date_format(created, "SHORT_DATETIME_FORMAT")
+    )
     values.append(context.escaped(shown.author_name))
     return markup, values
 

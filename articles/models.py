@@ -8,29 +8,27 @@ from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat, Now
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext_lazy
 
 from annotations.models import AnnotationKind
 from newsroom.postgres import capitalised_words, choices_constraint, unaccent
 
-MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
-
 
 class DatePrecision(models.TextChoices):
-    YEAR = "year", "Year"
-    MONTH = "month", "Month"
-    DAY = "day", "Day"
+    YEAR = "year", gettext_lazy("Year")
+    MONTH = "month", gettext_lazy("Month")
+    DAY = "day", gettext_lazy("Day")
 
 
 def format_partial_date(date: datetime.date, precision: str) -> str:
-    """'2025', 'June 2025' or '9 June 2025': only as precise as the source was."""
+    """Only as precise as the source was, in the current language's form: '2025', '2025. június'
+    or '2025. június 9.' in Hungarian, '2025', 'June 2025' or '9 June 2025' in English."""
     if precision == DatePrecision.YEAR:
         return str(date.year)
     if precision == DatePrecision.MONTH:
-        return f"{MONTH_NAMES[date.month - 1]} {date.year}"
-    return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
+        return formats.date_format(date, "YEAR_MONTH_FORMAT")
+    return formats.date_format(date, "DATE_FORMAT")
 
 
 def iso_partial_date(date: datetime.date, precision: str) -> str:
@@ -66,9 +64,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class ArticleStatus(models.TextChoices):
-    NEW = "new", "New"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
+    NEW = "new", gettext_lazy("New")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    DONE = "done", gettext_lazy("Done")
 
 
 class Article(models.Model):
@@ -103,6 +101,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("article")
+        verbose_name_plural = gettext_lazy("articles")
         ordering = ["-published_on", "-id"]
         permissions = [("import_articles", "Can import articles from seed files")]
         indexes = [

@@ -9,6 +9,7 @@ from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from entities import spelling
 from newsroom.postgres import choices_constraint, unaccent
@@ -17,10 +18,10 @@ WIKIDATA_QID = re.compile(r"Q[1-9][0-9]*")
 
 
 class EntityKind(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANISATION = "organisation", "Organisation"
-    PLACE = "place", "Place"
-    OTHER = "other", "Other"
+    PERSON = "person", gettext_lazy("Person")
+    ORGANISATION = "organisation", gettext_lazy("Organisation")
+    PLACE = "place", gettext_lazy("Place")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class EntityQuerySet(models.QuerySet):
@@ -66,7 +67,8 @@ class EntityQuerySet(models.QuerySet):
 class Entity(models.Model):
     Kind = EntityKind
 
-    name = models.CharField(max_length=200)
+    # Sorted the Hungarian way (Á with A, Cs after C): the collation made by migration 0005.
+    name = models.CharField(max_length=200, db_collation="newsroom_hu")
     kind = models.CharField(max_length=12, choices=Kind)
     aliases = ArrayField(
         models.CharField(max_length=200), default=list, blank=True, help_text="Other spellings, one per item."
@@ -100,9 +102,10 @@ class Entity(models.Model):
     objects = EntityQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("entity")
+        verbose_name_plural = gettext_lazy("entities")
         db_table = "articles_entity"  # where it lived before the entities app (migration 0001)
         ordering = ["name"]
-        verbose_name_plural = "entities"
         permissions = [("merge_entity", "Can merge a duplicate entity into another")]
         indexes = [
             # Finding an entity by any of its spellings, as written or transliterated.
@@ -187,6 +190,8 @@ class EntityMerge(models.Model):
     merged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("entity merge")
+        verbose_name_plural = gettext_lazy("entity merges")
         ordering = ["-merged_at", "-id"]
         constraints = [choices_constraint("merged_kind", EntityKind, "entity_merge_kind_valid")]
 

@@ -13,10 +13,10 @@ from newsroom.postgres import choices_constraint
 
 
 class FileStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    IMPORTED = "imported", "Imported"
-    DUPLICATE = "duplicate", "Duplicate"
-    ERROR = "error", "Error"
+    PENDING = "pending", gettext_lazy("Waiting")
+    IMPORTED = "imported", gettext_lazy("Imported")
+    DUPLICATE = "duplicate", gettext_lazy("Duplicate")
+    ERROR = "error", gettext_lazy("Error")
 
 
 class BatchStatus(models.TextChoices):
@@ -84,8 +84,9 @@ class ImportBatch(models.Model):
     objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("import batch")
+        verbose_name_plural = gettext_lazy("import batches")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "import batches"
         constraints = [
             choices_constraint("status", BatchStatus, "import_batch_status_valid"),
             models.CheckConstraint(
@@ -153,6 +154,8 @@ class ImportedFile(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("imported file")
+        verbose_name_plural = gettext_lazy("imported files")
         constraints = [
             models.UniqueConstraint(fields=["batch", "position"], name="imported_file_position_unique"),
             choices_constraint("status", FileStatus, "imported_file_status_valid"),

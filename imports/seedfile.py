@@ -11,6 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from articles.models import DatePrecision, iso_partial_date
 
 # Seed files are plain text; on the command line and in archives only these are read.
@@ -55,17 +59,20 @@ class SeedArticle:
 def parse_seed_file(raw: bytes, *, max_bytes: int) -> SeedArticle:
     """Decode, normalise and split one seed file, or raise SeedFileError saying what is wrong."""
     if len(raw) > max_bytes:
-        raise SeedFileError(f"file too large: {size_text(len(raw))}, the limit is {size_text(max_bytes)}")
+        raise SeedFileError(
+            _("file too large: %(size)s, the limit is %(limit)s")
+            % {"size": size_text(len(raw)), "limit": size_text(max_bytes)}
+        )
     if not raw.strip():
-        raise SeedFileError("empty file" if not raw else "empty file: only whitespace")
+        raise SeedFileError(_("empty file") if not raw else _("empty file: only whitespace"))
     text = normalise(decode(raw))
     header = HEADER.match(text)
     if not header:
-        raise SeedFileError("no date: the file must start with 'date YYYY-MM-DD', 'date YYYY-MM' or 'date YYYY'")
+        raise SeedFileError(_("no date: the file must start with 'date YYYY-MM-DD', 'date YYYY-MM' or 'date YYYY'"))
     published_on, precision = parse_date(header["token"])
     body = text[header.end() :].strip()
     if not body:
-        raise SeedFileError("no article text after the date")
+        raise SeedFileError(_("no article text after the date"))
     return SeedArticle(
         title=derive_title(body),
         body=body,
@@ -82,13 +89,16 @@ def decode(raw: bytes) -> str:
             try:
                 return raw[len(bom) :].decode(codec)
             except UnicodeDecodeError as error:
-                raise SeedFileError(f"not valid {name} text (byte {error.start + len(bom)})") from None
+                raise SeedFileError(
+                    _("not valid %(encoding)s text (byte %(byte)d)")
+                    % {"encoding": name, "byte": error.start + len(bom)}
+                ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         if b"\x00" in raw:
             raise SeedFileError(
-                "not a text file: it contains NUL bytes (binary, or UTF-16 without a byte-order mark)"
+                _("not a text file: it contains NUL bytes (binary, or UTF-16 without a byte-order mark)")
             ) from None
         # Hungarian letters sit at the same bytes in both; Windows-1250 adds „”– at 0x80–0x9F,
         # where ISO-8859-2 has only control codes, so try it first.
@@ -98,7 +108,7 @@ def decode(raw: bytes) -> str:
             text = raw.decode("iso-8859-2")
     # A stray control character is dropped by normalise(); a file full of them is not text.
     if CONTROL.search(text) and len(CONTROL.findall(text)) > max(8, len(text) / 100):
-        raise SeedFileError("not a text file: it is full of control characters (binary data?)")
+        raise SeedFileError(_("not a text file: it is full of control characters (binary data?)"))
     return text
 
 
@@ -112,17 +122,24 @@ def normalise(text: str) -> str:
 def parse_date(token: str) -> tuple[datetime.date, DatePrecision]:
     match = DATE_TOKEN.fullmatch(token)
     if not match:
-        raise SeedFileError(f"unreadable date {token!r}: write YYYY-MM-DD, YYYY-MM or YYYY")
+        raise SeedFileError(_("unreadable date %(date)r: write YYYY-MM-DD, YYYY-MM or YYYY") % {"date": token})
     year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
     if year < 1:
-        raise SeedFileError(f"impossible date {token!r}: there is no year 0")
+        raise SeedFileError(_("impossible date %(date)r: there is no year 0") % {"date": token})
     if month is not None and not 1 <= month <= 12:
-        raise SeedFileError(f"impossible date {token!r}: there is no month {month}")
+        raise SeedFileError(
+            _("impossible date %(date)r: there is no month %(month)d") % {"date": token, "month": month}
+        )
     if day is not None:
         days_in_month = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days_in_month:
             raise SeedFileError(
-                f"impossible date {token!r}: {calendar.month_name[month]} {year} has {days_in_month} days"
+                _("impossible date %(date)r: %(month)s has %(days)d days")
+                % {
+                    "date": token,
+                    "month": formats.date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"),
+                    "days": days_in_month,
+                }
             )
         return datetime.date(year, month, day), DatePrecision.DAY
     if month is not None:
@@ -146,7 +163,7 @@ def derive_title(body: str, max_length: int = TITLE_MAX_LENGTH) -> str:
 def size_text(n: int) -> str:
     """A size as a person reads it: 812 bytes, 4.5 KB, 1.4 MB."""
     if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
+        return _("%(size)s MB") % {"size": formats.number_format(round(n / 1024 / 1024, 1), 1)}
     if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} bytes"
+        return _("%(size)s KB") % {"size": formats.number_format(round(n / 1024, 1), 1)}
+    return ngettext("%(size)d byte", "%(size)d bytes", n) % {"size": n}

@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from imports.seedfile import SEED_SUFFIX, size_text
 
@@ -52,29 +54,32 @@ def read_uploads(files: list[UploadedFile]) -> list[Entry]:
             elif name.lower().endswith(SEED_SUFFIX):
                 entries.append(Entry(name, content=upload.read()))
             else:
-                entries.append(Entry(name, error="not a .txt seed file or a .zip of them: skipped"))
+                entries.append(Entry(name, error=_("not a .txt seed file or a .zip of them: skipped")))
         if len(entries) > settings.IMPORT_MAX_FILES:
-            raise UploadRefused(f"Too many files: the limit is {settings.IMPORT_MAX_FILES:,} in one upload.")
+            raise UploadRefused(
+                _("Too many files: the limit is %(limit)s in one upload.")
+                % {"limit": formats.number_format(settings.IMPORT_MAX_FILES, force_grouping=True)}
+            )
     return entries
 
 
 def read_archive(upload: UploadedFile, name: str) -> list[Entry]:
     if upload.size > settings.IMPORT_MAX_ARCHIVE_BYTES:
         raise UploadRefused(
-            f"{name} is too large: {size_text(upload.size)}, the limit is "
-            f"{size_text(settings.IMPORT_MAX_ARCHIVE_BYTES)} for one archive."
+            _("%(name)s is too large: %(size)s, the limit is %(limit)s for one archive.")
+            % {"name": name, "size": size_text(upload.size), "limit": size_text(settings.IMPORT_MAX_ARCHIVE_BYTES)}
         )
     try:
         archive = zipfile.ZipFile(upload)
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadRefused(f"{name} is not a zip archive, or a damaged one.") from None
+        raise UploadRefused(_("%(name)s is not a zip archive, or a damaged one.") % {"name": name}) from None
 
     unpacked = sum(info.file_size for info in members)
     if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise UploadRefused(
-            f"{name} unpacks to {size_text(unpacked)}, more than the limit of "
-            f"{size_text(settings.IMPORT_MAX_UNPACKED_BYTES)}: refused (a decompression bomb?)."
+            _("%(name)s unpacks to %(size)s, more than the limit of %(limit)s: refused (a decompression bomb?).")
+            % {"name": name, "size": size_text(unpacked), "limit": size_text(settings.IMPORT_MAX_UNPACKED_BYTES)}
         )
     entries = []
     for info in members:
@@ -89,7 +94,7 @@ def read_archive(upload: UploadedFile, name: str) -> list[Entry]:
             # zipfile stops at the declared size, which the limits above have bounded.
             content = archive.read(info)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError) as error:
-            entries.append(Entry(entry_name, error=f"cannot be unpacked: {error}"))
+            entries.append(Entry(entry_name, error=_("cannot be unpacked: %(error)s") % {"error": error}))
             continue
         entries.append(Entry(entry_name, content=content))
     return entries
@@ -103,19 +108,25 @@ def _entry_problem(info: zipfile.ZipInfo) -> str | None:
         or re.match(r"^[A-Za-z]:", path)
         or ".." in PurePosixPath(path.replace("\\", "/")).parts
     ):
-        return "unsafe path (absolute, or leading out of the archive): refused"
+        return _("unsafe path (absolute, or leading out of the archive): refused")
     if stat.S_ISLNK(info.external_attr >> 16):
-        return "a link, not a file: refused"
+        return _("a link, not a file: refused")
     if path.lower().endswith(ARCHIVE_SUFFIXES):
-        return "an archive inside the archive: refused (unpack it first)"
+        return _("an archive inside the archive: refused (unpack it first)")
     if not path.lower().endswith(SEED_SUFFIX):
-        return "not a .txt seed file: skipped"
+        return _("not a .txt seed file: skipped")
     if info.flag_bits & 0x1:
-        return "encrypted: skipped"
+        return _("encrypted: skipped")
     if info.file_size > settings.SEED_MAX_FILE_BYTES:
-        return f"file too large: {size_text(info.file_size)}, the limit is {size_text(settings.SEED_MAX_FILE_BYTES)}"
+        return _("file too large: %(size)s, the limit is %(limit)s") % {
+            "size": size_text(info.file_size),
+            "limit": size_text(settings.SEED_MAX_FILE_BYTES),
+        }
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size >= RATIO_CHECKED_FROM and ratio > settings.IMPORT_MAX_COMPRESSION_RATIO:
         limit = settings.IMPORT_MAX_COMPRESSION_RATIO
-        return f"compressed {ratio:,.0f} to 1, more than {limit} to 1: refused (a decompression bomb?)"
+        return _("compressed %(ratio)s to 1, more than %(limit)s to 1: refused (a decompression bomb?)") % {
+            "ratio": formats.number_format(round(ratio), force_grouping=True),
+            "limit": limit,
+        }
     return None

@@ -64,13 +64,13 @@ def _upload(request):
     # An upload over upload_allowance() was refused unread (newsroom.bodies.BoundedBodies).
     files = request.FILES.getlist("files")
     if not files:
-        return _page(request, refusal="Choose one or more .txt seed files, or a .zip of them.", status=400)
+        return _page(request, refusal=_("Choose one or more .txt seed files, or a .zip of them."), status=400)
     try:
         entries = read_uploads(files)
     except UploadRefused as refusal:
         return _page(request, refusal=str(refusal), status=400)
     if not entries:
-        return _page(request, refusal="The archive holds no files.", status=400)
+        return _page(request, refusal=_("The archive holds no files."), status=400)
 
     size = sum(entry.size for entry in entries)
     background = in_background(len(entries), size)

@@ -54,6 +54,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of `choices`; the default when unset or blank."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}.")
+    return raw
+
+
 def env_url(name: str) -> str:
     """An http(s) URL or a path from the site root; empty when unset.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 
 from newsroom.database import database_settings
-from newsroom.env import env_bool, env_int, env_list, env_str, env_url, local_secret_key
+from newsroom.env import env_bool, env_choice, env_int, env_list, env_str, env_url, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,9 +45,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the language cookie, else Accept-Language, else LANGUAGE_CODE.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's own choice of language wins over the cookie and Accept-Language.
+    "accounts.languages.UserLanguage",
     # Refuses an oversized body before anything reads it: after the user is known (the import allowance
     # is for those who may import), before every process_view (CSRF's reads the body).
     "newsroom.bodies.BoundedBodies",
@@ -120,7 +124,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:list"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-gb"
+# Hungarian for a new install; each user's choice is remembered (accounts/languages.py).
+LANGUAGES = [("hu", "Magyar"), ("en", "English")]
+LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "hu", [code for code, _ in LANGUAGES])
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times in each language's own form (`2025. június 9.`, `9 June 2025`).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Budapest")
 USE_I18N = True
 USE_TZ = True

@@ -1,13 +1,24 @@
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.test import Client
+from django.utils import translation
 
 from accounts import roles
 
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
 SAMPLE_SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a45e6700e34eec7b.txt"
+
+
+def pytest_configure(config):
+    """The translations compiled, as `make test` does, when pytest is run by itself (README, "Languages")."""
+    for po in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +27,14 @@ def _empty_caches():
     yield
     for cache in caches.all(initialized_only=True):
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request leaves its own active in the thread."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def _person(username: str, group: str | None) -> User:

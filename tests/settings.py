@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Tests read English unless they ask for Hungarian (the served app's default: README, "Languages").
+os.environ.setdefault("LANGUAGE_CODE", "en")
 # Tasks run as they are enqueued, unless a test starts a real worker (tests/test_import_worker.py).
 os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 

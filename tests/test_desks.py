@@ -279,7 +279,8 @@ class TestQuoteDesk:
         html = response.content.decode()
         assert html.strip().startswith('<div id="quote-desk">') and "<html" not in html
         assert rows(response) == ["Hősök voltak"]
-        assert response["Vary"] == "HX-Request, HX-History-Restore-Request, Cookie"
+        # The language a page speaks depends on Accept-Language (and the cookie) too: README, "Languages".
+        assert response["Vary"] == "HX-Request, HX-History-Restore-Request, Accept-Language, Cookie"
 
     def test_restoring_history_gets_the_whole_page(self, client_for, editor):
         headers = {**HTMX, "HX-History-Restore-Request": "true"}

@@ -222,19 +222,19 @@
   });
 
   const STATUS_MESSAGES = {
-    403: "You may not do that. Reload the page and try again.",
-    404: "That annotation no longer exists. Reload the page.",
+    403: gettext("You may not do that. Reload the page and try again."),
+    404: gettext("That annotation no longer exists. Reload the page."),
   };
   document.body.addEventListener("htmx:responseError", (event) => {
     if (!annotator.contains(event.detail.target) && event.detail.target !== panel) return;
     const xhr = event.detail.xhr;
     const plain = (xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
-    message.textContent = plain ? xhr.responseText : STATUS_MESSAGES[xhr.status] || `The server refused (${xhr.status}).`;
+    message.textContent = plain ? xhr.responseText : STATUS_MESSAGES[xhr.status] || interpolate(gettext("The server refused (%s)."), [xhr.status]);
     annotator.hidden = false;
     if (annotator.dataset.mode === "saving") annotator.dataset.mode = "toolbar"; // try again
   });
   document.body.addEventListener("htmx:sendError", () => {
-    message.textContent = "The server cannot be reached. Nothing was saved.";
+    message.textContent = gettext("The server cannot be reached. Nothing was saved.");
   });
 
   // ---- The entity combobox in the editor: arrows move, Enter picks and saves.
