@@ -88,7 +88,7 @@
   function place(rect) {
     if (rect) anchor = { top: rect.top + window.scrollY, bottom: rect.bottom + window.scrollY, left: rect.left + window.scrollX };
     if (!anchor || annotator.hidden) return;
-    const gap = 8;
+    const gap = 14; // clear of a wavy underline below the words
     const width = Math.min(annotator.offsetWidth || 360, window.innerWidth - 2 * gap);
     const height = annotator.offsetHeight;
     const viewTop = window.scrollY + gap;
@@ -147,7 +147,9 @@
     const item = document.getElementById(`annotation-${id}`);
     if (item) {
       item.classList.add("is-selected");
-      item.scrollIntoView({ block: "nearest" });
+      // Within the list when it stands beside the text; below the text (a tablet held upright)
+      // scrolling to it would take the window away from the words being annotated.
+      if (getComputedStyle(item.closest(".annotations")).position === "sticky") item.scrollIntoView({ block: "nearest" });
     }
   }
 

@@ -92,13 +92,16 @@ def test_enter_on_the_claimant_goes_on_to_the_verdict_instead_of_saving(editor, 
     assert (claim.entity.name, claim.verdict, claim.note) == ("Kim Dzsongun", "true", "Első sor\nmásodik")
 
 
-def _panel_is_inside_the_window(page) -> None:
+def _panel_is_inside_the_window_beside_the_words(page) -> None:
     expect(page.locator("#annotation-editor")).to_be_visible()
     expect(page.get_by_role("button", name="Save")).to_be_in_viewport(ratio=1)
     box = page.locator("#annotator").bounding_box()
     size = page.viewport_size
     assert box["x"] >= 0 and box["y"] >= 0, box
     assert box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"], (box, size)
+    words = page.locator("mark.is-selected").bounding_box()
+    gap = max(box["y"] - (words["y"] + words["height"]), words["y"] - (box["y"] + box["height"]))
+    assert 0 <= gap <= 20, (box, words)  # just below or just above the words, not over them
 
 
 @pytest.mark.parametrize("width, height", [(1440, 900), (820, 1180)])
@@ -111,14 +114,14 @@ def test_the_editor_stays_whole_inside_the_window_at_the_top_and_the_bottom(edit
 
     drag_select(page, "Bekezdés 0")
     page.keyboard.press("c")
-    _panel_is_inside_the_window(page)
+    _panel_is_inside_the_window_beside_the_words(page)
     page.screenshot(path=f"/tmp/a11y-panel-top-{width}x{height}.png")
     page.keyboard.press("Escape")
 
     page.locator("#p-0").evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     drag_select(page, "Bekezdés 59")
     page.keyboard.press("c")
-    _panel_is_inside_the_window(page)
+    _panel_is_inside_the_window_beside_the_words(page)
     page.screenshot(path=f"/tmp/a11y-panel-bottom-{width}x{height}.png")
 
 
@@ -184,3 +187,28 @@ def test_files_dropped_on_the_drop_box_are_imported(admin, log_in):
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator(".status-line .status")).to_have_text("Done")
     assert Article.objects.get().title.startswith("Ledobott")
+
+
+def test_verdicts_differ_by_sign_and_nested_claims_by_their_line(editor, log_in):
+    words = [f"Állítás{n}" for n in range(len(Annotation.Verdict.values))]
+    article = make_article(" ".join(words) + ".")
+    for word, verdict in zip(words, Annotation.Verdict.values, strict=True):
+        make_annotation(article, *span_of(article, word), kind="claim", verdict=verdict, author=editor)
+    make_annotation(article, *span_of(article, f"{words[0]} {words[1]}"), kind="claim", author=editor)
+    page = log_in(editor)
+    page.goto(f"/articles/{article.pk}/")
+
+    looks = page.locator(".annotation-list .verdict").evaluate_all(
+        """(tags) => tags.map((tag) =>
+             [getComputedStyle(tag, "::before").content, getComputedStyle(tag).backgroundColor])"""
+    )
+    signs = {sign for sign, _ in looks}
+    assert len(signs) == len(Annotation.Verdict.values) and "none" not in signs, looks
+    assert len({colour for _, colour in looks}) == len(Annotation.Verdict.values), looks
+    thickness = page.locator("mark.hl-claim").evaluate_all(
+        "(marks) => marks.map((mark) => [mark.dataset.depth, getComputedStyle(mark).textDecorationThickness])"
+    )
+    assert (
+        len({line for depth, line in thickness if depth == "1"} & {line for depth, line in thickness if depth == "2"})
+        == 0
+    )
