@@ -103,6 +103,10 @@ class AnnotationForm(forms.Form):
             if name not in details:
                 del self.fields[name]
         self.fields["entity_query"].label = self.ENTITY_LABELS[annotation.kind]
+        # What the editor focuses first: a claim is for its verdict (then four actions make one).
+        self.autofocus = "verdict" if annotation.kind == Annotation.Kind.CLAIM else "entity_query"
+        if self.autofocus == "verdict":
+            self.fields["verdict"].widget.attrs["autofocus"] = True
 
     def clean_evidence(self) -> list[str]:
         links = [line.strip() for line in self.cleaned_data["evidence"].splitlines() if line.strip()]

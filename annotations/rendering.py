@@ -37,7 +37,8 @@ ITEM_CLASSES = {kind: f"annotation kind-{kind}" for kind in Annotation.Kind.valu
 ITEM_HEAD = (
     '<li id="annotation-{pk}" class="{classes}" data-annotation="{pk}"{swap}>'
     '<a class="exact" href="#hl-{pk}" hx-get="{edit_url}{pk}/" hx-target="#annotator-panel">'
-    '<span class="kind-label">{{}}</span> {{}}</a><p class="details">'
+    '<span class="kind-label" id="annotation-kind-{pk}">{{}}</span> {{}}</a>'
+    '<p class="details" id="annotation-details-{pk}">'
 )
 ITEM_TAIL = '<p class="byline">{{}} · <time datetime="{created_iso}">{created}</time></p></li>'
 TAG = '<span class="{}">{}</span>'
@@ -184,9 +185,15 @@ def _segment_markup(covering: Iterable[Annotation], anchored: list[int] | None) 
     innermost = min(covering, key=lambda a: (a.end - a.start, -a.start))
     classes = " ".join(HIGHLIGHT_CLASSES[kind] for kind in sorted({a.kind for a in covering}))
     ids = " ".join(f"{a.pk:d}" for a in covering)
+    # Screen readers read each annotation's kind and details (verdict, speaker…) from its entry in
+    # the list beside the text, innermost first, in the page's language: no text is added to the body.
+    described = " ".join(
+        f"annotation-kind-{a.pk:d} annotation-details-{a.pk:d}"
+        for a in sorted(covering, key=lambda a: (a.end - a.start, -a.start))
+    )
     return (
         f'{anchors}<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost.pk:d}" '
-        f'data-depth="{min(len(covering), 4)}">{{}}</mark>'
+        f'data-depth="{min(len(covering), 4)}" aria-describedby="{described}">{{}}</mark>'
     )
 
 

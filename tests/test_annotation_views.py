@@ -485,7 +485,10 @@ class TestValuesThatLookLikeFormatting:
         kim = make_entity("{} Kim {0}")
         note = make_annotation(article, *span_of(article, "{0} és a {}"), author=editor, entity=kim, note="{pk} {}")
         html = client_for(editor).get(f"/articles/{article.pk}/").content.decode()
-        assert f'data-annotation="{note.pk}" data-depth="1">{{0}} és a {{}}</mark>' in html
+        assert (
+            f'data-annotation="{note.pk}" data-depth="1" '
+            f'aria-describedby="annotation-kind-{note.pk} annotation-details-{note.pk}">{{0}} és a {{}}</mark>'
+        ) in html
         assert "jel {kind} után" in html
         assert '<span class="entity">{} Kim {0}</span>' in html and '<p class="note">{pk} {}</p>' in html
 

@@ -31,8 +31,13 @@ def test_nested_annotations_all_stay_marked():
     html = paragraph.html
     assert html.count("<mark") == 3
     assert 'class="hl hl-claim hl-entity" data-annotations="1 3" data-annotation="3"' in html
-    assert 'class="hl hl-claim" data-annotations="1" data-annotation="1" data-depth="1"> </mark>' in html
+    assert (
+        'class="hl hl-claim" data-annotations="1" data-annotation="1" data-depth="1" '
+        'aria-describedby="annotation-kind-1 annotation-details-1"> </mark>'
+    ) in html
     assert 'class="hl hl-claim hl-quote" data-annotations="1 2" data-annotation="2"' in html
+    # A screen reader hears the innermost annotation first, then the ones around it.
+    assert 'aria-describedby="annotation-kind-3 annotation-details-3 annotation-kind-1 annotation-details-1"' in html
     # Each annotation has one anchor, where it begins.
     assert [html.count(f'id="hl-{pk}"') for pk in (1, 2, 3)] == [1, 1, 1]
 
@@ -48,7 +53,7 @@ def test_overlapping_annotations_cut_the_text_into_three_segments():
 def test_an_annotation_across_paragraphs_is_marked_in_each():
     body = "Első bekezdés vége.\n\nMásodik eleje."
     first, second = render_body(body, [ann(7, 14, 28)])
-    assert first.html.endswith('data-annotation="7" data-depth="1">vége.</mark>')
+    assert first.html.endswith('data-depth="1" aria-describedby="annotation-kind-7 annotation-details-7">vége.</mark>')
     assert second.html.startswith('<mark class="hl hl-entity" data-annotations="7"')
     assert ">Második</mark> eleje." in second.html
 
@@ -63,7 +68,7 @@ def test_a_paragraph_escapes_nothing_twice_and_carries_its_offsets():
     (paragraph,) = render_body("<b>Kim</b> & Sojgu", [ann(4, 3, 6)])
     html = paragraph.as_html(oob=True)
     assert html.startswith('<p id="p-0" data-start="0" data-end="18" hx-swap-oob="true">&lt;b&gt;')
-    assert 'data-annotation="4" data-depth="1">Kim</mark>&lt;/b&gt; &amp; Sojgu</p>' in html
+    assert 'aria-describedby="annotation-kind-4 annotation-details-4">Kim</mark>&lt;/b&gt; &amp; Sojgu</p>' in html
 
 
 def test_only_the_paragraphs_asked_for_are_rendered_and_anchors_stay_where_annotations_begin():

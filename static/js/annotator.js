@@ -11,8 +11,20 @@
   const panel = document.getElementById("annotator-panel");
   const message = annotator.querySelector(".annotator-message");
   const KEYS = { s: "source", q: "quote", c: "claim", e: "entity" };
+  // Every string this module shows, in one table (the translators' catalogue replaces it).
+  const gettext = window.gettext || ((text) => text);
+  const TEXT = {
+    forbidden: gettext("You may not do that. Reload the page and try again."),
+    gone: gettext("That annotation no longer exists. Reload the page."),
+    refused: gettext("The server refused (%s)."),
+    unreachable: gettext("The server cannot be reached. Nothing was saved."),
+  };
+  const LONG_PRESS_MS = 500;
   let selected = null; // {start, end, exact} in code points over Article.body
   let lastMark = null; // the highlight segment clicked last, to cycle through nested annotations
+  let anchor = null; // what the annotator stands beside: {top, bottom, left} in page coordinates
+  let editing = null; // the id of the annotation open in the editor, to give its highlight the focus back
+  let pointer = "mouse"; // the kind of the last pointer pressed: a touch selection has no mouseup
 
   // ---- Offsets. The browser counts UTF-16 code units; Article.body offsets are Unicode
   // code points. Every conversion happens here: a paragraph knows where it starts in the
@@ -71,12 +83,24 @@
   }
 
   // ---- The floating annotator: toolbar for a selection, editor for an annotation.
+  // Beside the words, below them or else above, and always whole inside the window: when neither
+  // fits, over the words (the panel's height is capped at the window's in the stylesheet).
   function place(rect) {
-    const width = Math.min(annotator.offsetWidth || 360, window.innerWidth - 16);
-    const left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + window.innerWidth - width - 8));
+    if (rect) anchor = { top: rect.top + window.scrollY, bottom: rect.bottom + window.scrollY, left: rect.left + window.scrollX };
+    if (!anchor || annotator.hidden) return;
+    const gap = 14; // clear of a wavy underline below the words
+    const width = Math.min(annotator.offsetWidth || 360, window.innerWidth - 2 * gap);
+    const height = annotator.offsetHeight;
+    const viewTop = window.scrollY + gap;
+    const viewBottom = window.scrollY + window.innerHeight - gap;
+    const left = Math.max(window.scrollX + gap, Math.min(anchor.left, window.scrollX + window.innerWidth - width - gap));
+    let top = anchor.bottom + gap;
+    if (top + height > viewBottom) top = anchor.top - gap - height; // above the words
+    if (top < viewTop || top + height > viewBottom) top = Math.max(viewTop, viewBottom - height);
     annotator.style.left = `${left}px`;
-    annotator.style.top = `${rect.bottom + window.scrollY + 8}px`;
+    annotator.style.top = `${top}px`;
   }
+  window.addEventListener("resize", () => place());
 
   function showToolbar(selection) {
     selected = selection;
@@ -88,13 +112,33 @@
   }
 
   function hide() {
+    // The focus was in the annotator (or went with the form a save removed): back to the highlight.
+    const focusWasHere = annotator.contains(document.activeElement) || document.activeElement === document.body;
     annotator.hidden = true;
     annotator.dataset.mode = "";
     selected = null;
     panel.replaceChildren();
     message.textContent = "";
     markSelected(null);
+    const mark = editing && article.querySelector(`mark[data-annotations~="${editing}"]`);
+    editing = null;
+    if (mark && focusWasHere) focusMark(mark);
   }
+
+  // A highlight takes the focus only when given it back: focusable for good, a drag inside it
+  // would no longer select.
+  function focusMark(mark) {
+    mark.tabIndex = -1;
+    mark.addEventListener("blur", () => mark.removeAttribute("tabindex"), { once: true });
+    mark.focus();
+  }
+  article.addEventListener(
+    "pointerdown",
+    () => {
+      for (const mark of article.querySelectorAll("mark[tabindex]")) mark.removeAttribute("tabindex");
+    },
+    true,
+  );
 
   function markSelected(id) {
     for (const element of document.querySelectorAll(".is-selected")) element.classList.remove("is-selected");
@@ -103,7 +147,9 @@
     const item = document.getElementById(`annotation-${id}`);
     if (item) {
       item.classList.add("is-selected");
-      item.scrollIntoView({ block: "nearest" });
+      // Within the list when it stands beside the text; below the text (a tablet held upright)
+      // scrolling to it would take the window away from the words being annotated.
+      if (getComputedStyle(item.closest(".annotations")).position === "sticky") item.scrollIntoView({ block: "nearest" });
     }
   }
 
@@ -140,8 +186,54 @@
     else if (annotator.dataset.mode === "toolbar") hide();
   };
   article.addEventListener("mouseup", () => setTimeout(refresh));
+  // Touch: a selection made with the finger ends with no mouseup; wait for its handles to rest.
+  let settling = null;
+  document.addEventListener("pointerdown", (event) => (pointer = event.pointerType), true);
+  document.addEventListener("selectionchange", () => {
+    if (pointer !== "touch") return;
+    clearTimeout(settling);
+    settling = setTimeout(refresh, 300);
+  });
   document.addEventListener("keyup", (event) => {
     if (event.key.startsWith("Arrow") || event.key === "Shift" || event.key === "End" || event.key === "Home") refresh();
+  });
+
+  // ---- Keyboard selection: Tab to the text (it says how), the caret starts at its first word;
+  // arrows move it by word (up and down: by line), Shift with them selects; then s, q, c or e.
+  article.addEventListener("focus", () => {
+    const selection = window.getSelection();
+    if (!article.matches(":focus-visible") || (selection.rangeCount && article.contains(selection.anchorNode))) return;
+    const first = paragraphs()[0];
+    if (first) selection.collapse(first, 0);
+  });
+  const CARET = { ArrowRight: ["forward", "word"], ArrowLeft: ["backward", "word"], ArrowDown: ["forward", "line"], ArrowUp: ["backward", "line"] };
+  article.addEventListener("keydown", (event) => {
+    const step = CARET[event.key];
+    if (!step || event.target !== article || event.ctrlKey || event.altKey || event.metaKey) return;
+    event.preventDefault();
+    window.getSelection().modify(event.shiftKey ? "extend" : "move", ...step);
+  });
+
+  // ---- Touch: a long press on a highlight opens it, as a click does.
+  let pressing = null;
+  article.addEventListener("pointerdown", (event) => {
+    const mark = event.target.closest("mark.hl");
+    if (event.pointerType !== "touch" || !mark) return;
+    const [x, y] = [event.clientX, event.clientY];
+    const cancel = () => clearTimeout(pressing?.timer);
+    cancel();
+    pressing = {
+      x,
+      y,
+      timer: setTimeout(() => {
+        lastMark = mark;
+        open(mark.dataset.annotation, mark.getBoundingClientRect());
+      }, LONG_PRESS_MS),
+    };
+  });
+  for (const type of ["pointerup", "pointercancel"]) article.addEventListener(type, () => clearTimeout(pressing?.timer));
+  article.addEventListener("pointermove", (event) => {
+    if (pressing && Math.hypot(event.clientX - pressing.x, event.clientY - pressing.y) > 10) clearTimeout(pressing.timer);
   });
 
   toolbar?.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
@@ -213,28 +305,26 @@
     annotator.hidden = false;
     annotator.dataset.mode = "editor";
     const id = editor.dataset.annotation;
+    editing = id;
     markSelected(id);
-    if (event.detail.requestConfig?.elt?.closest?.(".annotation-list")) {
-      const mark = article.querySelector(`mark[data-annotations~="${id}"]`);
-      if (mark) place(mark.getBoundingClientRect());
-    }
+    const mark = article.querySelector(`mark[data-annotations~="${id}"]`);
+    if (mark && (event.detail.requestConfig?.elt?.closest?.(".annotation-list") || !anchor)) place(mark.getBoundingClientRect());
+    else place(); // the editor is taller than the toolbar was
+    // The server marks the field to start with (a claim's verdict, else the entity).
     (editor.querySelector("[autofocus]") || editor.querySelector("input, select, textarea, button"))?.focus();
   });
 
-  const STATUS_MESSAGES = {
-    403: gettext("You may not do that. Reload the page and try again."),
-    404: gettext("That annotation no longer exists. Reload the page."),
-  };
+  const STATUS_MESSAGES = { 403: TEXT.forbidden, 404: TEXT.gone };
   document.body.addEventListener("htmx:responseError", (event) => {
     if (!annotator.contains(event.detail.target) && event.detail.target !== panel) return;
     const xhr = event.detail.xhr;
     const plain = (xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
-    message.textContent = plain ? xhr.responseText : STATUS_MESSAGES[xhr.status] || interpolate(gettext("The server refused (%s)."), [xhr.status]);
+    message.textContent = plain ? xhr.responseText : STATUS_MESSAGES[xhr.status] || TEXT.refused.replace("%s", xhr.status);
     annotator.hidden = false;
     if (annotator.dataset.mode === "saving") annotator.dataset.mode = "toolbar"; // try again
   });
   document.body.addEventListener("htmx:sendError", () => {
-    message.textContent = gettext("The server cannot be reached. Nothing was saved.");
+    message.textContent = TEXT.unreachable;
   });
 
   // ---- The entity combobox in the editor: arrows move, Enter picks and saves.
@@ -242,6 +332,34 @@
     if (event.target.closest("[data-action=close]")) hide();
     const option = event.target.closest("#entity-options [role=option]");
     if (option) choose(option);
+  });
+
+  // Enter in a field goes on to the next one and saves from the last one, or from a claim's verdict
+  // (what a claim is for); Ctrl+Enter saves from anywhere. Number keys pick a verdict.
+  const fieldsOf = (form) => [...form.querySelectorAll("input[type=text], select, textarea")];
+  panel.addEventListener("keydown", (event) => {
+    const form = event.target.closest?.("#annotation-editor");
+    if (!form || !form.elements.entity_query) return;
+    const field = event.target;
+    if (field.name === "verdict" && /^[1-9]$/.test(event.key) && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      const option = field.options[Number(event.key) - 1];
+      if (option) field.value = option.value;
+      event.preventDefault();
+      return;
+    }
+    if (event.key !== "Enter" || field.matches("button")) return;
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      form.requestSubmit();
+      return;
+    }
+    if (field.id === "id_entity_query" && panel.querySelector("#entity-options [aria-selected=true]")) return; // below
+    if (field.matches("textarea")) return; // a new line
+    event.preventDefault();
+    const fields = fieldsOf(form);
+    const next = fields[fields.indexOf(field) + 1];
+    if (!next || field.name === "verdict") form.requestSubmit();
+    else next.focus();
   });
 
   panel.addEventListener("keydown", (event) => {
@@ -254,10 +372,13 @@
       const next = (current + (event.key === "ArrowDown" ? 1 : -1) + options.length) % options.length;
       options.forEach((option, index) => option.setAttribute("aria-selected", String(index === next)));
       event.target.setAttribute("aria-activedescendant", options[next].id);
-    } else if (event.key === "Enter" && current >= 0) {
+    } else if (event.key === "Enter" && current >= 0 && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
+      const form = event.target.form;
       choose(options[current]);
-      event.target.form.requestSubmit();
+      // A claim still wants its verdict: on to it. Other kinds are complete with their entity.
+      if (form.elements.verdict) form.elements.verdict.focus();
+      else form.requestSubmit();
     }
   });
 

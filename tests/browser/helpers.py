@@ -52,11 +52,27 @@ def drag_select(page, text: str, *, occurrence: int = 0, end_text: str | None = 
     page.mouse.up()
 
 
-def expect_focused(locator) -> None:
+def expect_focused(locator, timeout: float = 10.0) -> None:
     """Wait until ``locator`` is the page's focused element (document.activeElement).
 
     Not Playwright's to_be_focused(), which also needs the window to have the system's focus:
     on a loaded machine a headless window can lose it for a moment, and what the app controls
-    is which element has the focus within the page.
+    is which element has the focus within the page. The locator is resolved anew each time,
+    as the element may be swapped for a new one (a highlight made again after a save).
     """
-    locator.page.wait_for_function("(element) => document.activeElement === element", arg=locator.element_handle())
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if locator.evaluate("(element) => element === document.activeElement", timeout=1000):
+                return
+        except Exception:  # not there (yet), or more than one: ask again
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{locator} never had the focus; it is on {_focused(locator.page)}")
+        time.sleep(0.05)
+
+
+def _focused(page) -> str:
+    return page.evaluate("() => document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'")

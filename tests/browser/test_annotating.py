@@ -155,7 +155,7 @@ def test_suggestions_arriving_late_leave_the_focus_where_the_person_types(editor
     page.goto(f"/articles/{article.pk}/")
     page.locator("mark.hl-claim").click()
     claimant = page.get_by_role("combobox", name="Claimant")
-    expect_focused(claimant)  # the editor has opened and settled
+    expect_focused(page.get_by_label("Verdict"))  # the editor has opened and settled (a claim starts there)
     note = page.get_by_label("Note")
     note.focus()
     # The claimant's suggestions, as a slow server sends them while the note is being typed.

@@ -40,6 +40,8 @@ def test_an_editor_annotates_in_hungarian_and_a_refusal_is_explained_in_hungaria
     page.keyboard.press("q")
     speaker = page.get_by_role("combobox", name="Megszólaló")
     expect(speaker).to_have_value("Kim Dzsongun")
+    # Enter takes the highlighted suggestion and saves, once the suggestions are there.
+    expect(page.locator("#entity-options [role=option]").first).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
     expect(page.locator("#annotator")).to_be_hidden()
     assert Annotation.objects.get().kind == "quote"
