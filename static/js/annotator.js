@@ -337,6 +337,14 @@
   // Enter in a field goes on to the next one and saves from the last one, or from a claim's verdict
   // (what a claim is for); Ctrl+Enter saves from anywhere. Number keys pick a verdict.
   const fieldsOf = (form) => [...form.querySelectorAll("input[type=text], select, textarea")];
+  // Save the editor's form through htmx. A key pressed the moment the editor arrives can come
+  // before htmx has taken the new form over (it does so as the swap settles): the browser would
+  // then post the form itself and reload the page, and the focus would be lost.
+  function save(form) {
+    htmx.process(form);
+    form.requestSubmit();
+  }
+
   panel.addEventListener("keydown", (event) => {
     const form = event.target.closest?.("#annotation-editor");
     if (!form || !form.elements.entity_query) return;
@@ -350,7 +358,7 @@
     if (event.key !== "Enter" || field.matches("button")) return;
     if (event.ctrlKey || event.metaKey) {
       event.preventDefault();
-      form.requestSubmit();
+      save(form);
       return;
     }
     if (field.id === "id_entity_query" && panel.querySelector("#entity-options [aria-selected=true]")) return; // below
@@ -358,7 +366,7 @@
     event.preventDefault();
     const fields = fieldsOf(form);
     const next = fields[fields.indexOf(field) + 1];
-    if (!next || field.name === "verdict") form.requestSubmit();
+    if (!next || field.name === "verdict") save(form);
     else next.focus();
   });
 
@@ -378,7 +386,7 @@
       choose(options[current]);
       // A claim still wants its verdict: on to it. Other kinds are complete with their entity.
       if (form.elements.verdict) form.elements.verdict.focus();
-      else form.requestSubmit();
+      else save(form);
     }
   });
 
