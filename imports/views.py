@@ -21,6 +21,7 @@ from imports.tasks import import_batch
 from imports.uploads import UploadRefused, read_uploads
 from newsroom.bodies import Allowance, takes_large_bodies
 from newsroom.http import bad_parameters, wants_fragment
+from newsroom.spreadsheets import Echo, inert
 
 logger = logging.getLogger(__name__)
 IMPORT_PERMISSION = "articles.import_articles"
@@ -196,15 +197,3 @@ def batch_report(request, pk: int):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}.csv"'
     return response
-
-
-def inert(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (file names come from uploads)."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
-class Echo:
-    """A file-like object for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
