@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy
 
 from annotations.models import AnnotationKind
+from newsroom.models import KeptByTheDatabase
 from newsroom.postgres import capitalised_words, choices_constraint, unaccent
 
 
@@ -69,7 +70,8 @@ class ArticleStatus(models.TextChoices):
     DONE = "done", gettext_lazy("Done")
 
 
-class Article(models.Model):
+class Article(KeptByTheDatabase):
+    DATABASE_KEPT_FIELDS = frozenset({"annotation_version"})
     Status = ArticleStatus
 
     title = models.CharField(max_length=300)
@@ -126,17 +128,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        # annotation_version is the database's (triggers): a save never writes back one read
-        # before the latest change, which would give another page the number of this one.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and not field.generated and field.name != "annotation_version"
-            ]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.pk])

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from entities import spelling
+from newsroom.models import KeptByTheDatabase
 from newsroom.postgres import choices_constraint, unaccent
 
 WIKIDATA_QID = re.compile(r"Q[1-9][0-9]*")
@@ -64,7 +65,7 @@ class EntityQuerySet(models.QuerySet):
         )
 
 
-class Entity(models.Model):
+class Entity(KeptByTheDatabase):
     Kind = EntityKind
 
     # Sorted the Hungarian way (Á with A, Cs after C): the collation made by migration 0005.
@@ -132,7 +133,6 @@ class Entity(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display().lower()})"
 
-    # Kept by the database alone: a save never writes back values read before the last change.
     DATABASE_KEPT_FIELDS = frozenset(
         {"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at", "search_names"}
     )
@@ -141,12 +141,6 @@ class Entity(models.Model):
         self.spelling_keys = spelling.spelling_keys(self.name, self.aliases)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "spelling_keys"}
-        elif not self._state.adding:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.DATABASE_KEPT_FIELDS
-            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
