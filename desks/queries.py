@@ -8,7 +8,7 @@ per verdict), and the speaker or claimant when one is chosen. The filters each h
 
 import datetime
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Upper
 
 from annotations.models import Annotation
@@ -59,11 +59,6 @@ def claims(
     if claimant:
         found = found.filter(entity=claimant)
     return found
-
-
-def verdict_counts(claims: QuerySet[Annotation]) -> dict[str, int]:
-    """How many of ``claims`` have each verdict, in one query; verdicts none has are left out."""
-    return dict(claims.order_by().values_list("verdict").annotate(count=Count("pk")))
 
 
 def claims_in_desk_order(claims: QuerySet[Annotation], *, unverified_first: bool = True) -> QuerySet[Annotation]:

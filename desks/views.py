@@ -76,7 +76,7 @@ def claim_desk(request):
     claims = queries.claims(claimant=claimant, since=filters["since"], until=filters["until"])
     if unmatched:
         claims = claims.none()  # a name nobody matches finds nothing, rather than everything
-    counts = queries.verdict_counts(claims)
+    counts = claims.verdict_counts()
     verdict = filters["verdict"]
     if verdict:
         claims = claims.filter(verdict=verdict)
@@ -128,7 +128,7 @@ def _counts_update(request, params: QueryDict) -> str:
         return ""  # not a page the desk shows: nothing to bring up to date
     filters = form.cleaned_data
     claims = queries.claims(claimant=filters["claimant"], since=filters["since"], until=filters["until"])
-    context = {"params": params, "oob": True, **_counts_context(queries.verdict_counts(claims), filters["verdict"])}
+    context = {"params": params, "oob": True, **_counts_context(claims.verdict_counts(), filters["verdict"])}
     return render_to_string(f"{CLAIMS}#verdict-counts", context, request)
 
 

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -99,12 +99,15 @@ def entity_detail(request, pk: int):
     pages = SectionPagesForm(request.GET)
     if not pages.is_valid():
         return bad_parameters(pages)
-    sections = {section.name: _section(entity, section, pages.cleaned_data[section.name]) for section in SECTIONS}
-    if wants_fragment(request) and (asked := request.GET.get("section")) in sections:
-        context = {"entity": entity, "section": sections[asked]}
-        if asked == "claims":
+    chosen = [section for section in SECTIONS if section.name == request.GET.get("section")]
+    if wants_fragment(request) and chosen:
+        # The next page of one section: only that one is fetched.
+        section = chosen[0]
+        context = {"entity": entity, "section": _section(entity, section, pages.cleaned_data[section.name])}
+        if section.name == "claims":
             context["verdicts"] = _verdicts(entity)
         return render(request, f"{DETAIL}#section", context)
+    sections = {section.name: _section(entity, section, pages.cleaned_data[section.name]) for section in SECTIONS}
     return render(request, DETAIL, _detail_context(request, entity, sections=sections))
 
 
@@ -241,13 +244,7 @@ def _section(entity: Entity, section: Section, number: int | None) -> SectionPag
 
 def _verdicts(entity: Entity) -> list[tuple[str, int]]:
     """How many of the entity's claims have each verdict, e.g. 3 false, 1 misleading, 5 unverified."""
-    counts = dict(
-        entity.annotations.filter(kind=Annotation.Kind.CLAIM)
-        .order_by()
-        .values_list("verdict")
-        .annotate(n=Count("pk"))
-        .values_list("verdict", "n")
-    )
+    counts = entity.annotations.filter(kind=Annotation.Kind.CLAIM).verdict_counts()
     return [(label, counts[value]) for value, label in Annotation.Verdict.choices if counts.get(value)]
 
 

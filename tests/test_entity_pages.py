@@ -142,11 +142,15 @@ class TestEntityPage:
             response = client.get(detail(kim))
         assert response.content.decode().count("#a-") == 40  # two sections of 20
 
-    def test_a_sections_next_page_comes_as_a_fragment(self, client_for, editor, kim):
+    def test_a_sections_next_page_comes_as_a_fragment(self, client_for, editor, kim, django_assert_num_queries):
         article = make_article("Szó " * 200)
         for i in range(25):
             make_annotation(article, i * 4, i * 4 + 3, author=editor, entity=kim)
-        html = client_for(editor).get(detail(kim), {"mentions": 2, "section": "mentions"}, headers=HTMX).content
+            make_annotation(article, i * 4, i * 4 + 3, author=editor, entity=kim, kind="quote")
+        client = client_for(editor)
+        # session, user, permissions, entity, and that section's page: not the other sections
+        with django_assert_num_queries(5):
+            html = client.get(detail(kim), {"mentions": 2, "section": "mentions"}, headers=HTMX).content
         assert html.decode().strip().startswith('<section class="entity-section" id="section-mentions"')
         assert html.count(b"#a-") == 5
 
