@@ -213,7 +213,8 @@ def _gone() -> HttpResponse:
 def _entity_for(request, pk: int, permission: str) -> Entity:
     """The entity (else 404), if this user may do this to it (else 403)."""
     if not request.user.has_perm(permission):
-        raise PermissionDenied(_("You may not change entities in the catalogue."))
+        refusal = _("You may not merge entities.") if permission == "entities.merge_entity" else None
+        raise PermissionDenied(refusal or _("You may not change entities in the catalogue."))
     return get_object_or_404(Entity, pk=pk)
 
 

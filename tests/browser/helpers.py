@@ -1,5 +1,7 @@
 """Helpers for browser tests: a logged-in session, and selecting text the way a person does."""
 
+import time
+
 from django.conf import settings
 from django.test import Client
 
@@ -60,8 +62,6 @@ def expect_focused(locator, timeout: float = 10.0) -> None:
     is which element has the focus within the page. The locator is resolved anew each time,
     as the element may be swapped for a new one (a highlight made again after a save).
     """
-    import time
-
     deadline = time.monotonic() + timeout
     while True:
         try:
