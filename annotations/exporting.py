@@ -7,7 +7,8 @@ Rows come from the database as plain tuples in chunks (no model instances: an ex
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import batched, groupby
 from typing import NamedTuple
 
@@ -151,3 +152,24 @@ def _fields(row: Row) -> dict:
 
 def _iso(moment) -> str:
     return moment.isoformat() if moment else ""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One way annotations leave the app: the command's ``--format`` and the download menus list these."""
+
+    name: str
+    label: str  # as the download menus show it
+    extension: str
+    content_type: str
+    # The text, in pieces, of ``annotations`` (a subset of which belong to ``articles``).
+    lines: Callable[[QuerySet[Article], QuerySet[Annotation]], Iterator[str]]
+
+
+FORMATS: dict[str, Format] = {
+    format.name: format
+    for format in [
+        Format("jsonl", "JSON Lines", "jsonl", "application/jsonl; charset=utf-8", jsonl_lines),
+        Format("csv", "CSV", "csv", "text/csv; charset=utf-8", lambda articles, annotations: csv_lines(annotations)),
+    ]
+}

@@ -80,6 +80,15 @@ def env_url(name: str) -> str:
     return raw
 
 
+def env_site_url(name: str, default: str) -> str:
+    """The site's public root, ``http(s)://host[/prefix]``, without a trailing slash."""
+    raw = os.environ.get(name, "").strip() or default
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a site URL: use https://host or https://host/prefix.")
+    return raw.rstrip("/")
+
+
 def local_secret_key(path: Path) -> str:
     """The checkout's own SECRET_KEY, kept in `path` (mode 0600), made the first time it is needed.
 

@@ -6,7 +6,16 @@ from pathlib import Path
 from django.utils.csp import CSP
 
 from newsroom.database import database_settings
-from newsroom.env import env_bool, env_choice, env_int, env_list, env_str, env_url, local_secret_key
+from newsroom.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_site_url,
+    env_str,
+    env_url,
+    local_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -131,6 +140,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates and times in each language's own form (`2025. június 9.`, `9 June 2025`).
 FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Budapest")
+
+# Who publishes what leaves the app: exports name the newsroom (ClaimReview's author) and give
+# every article and annotation an address under this URL, since a file or an API answer is read
+# away from any request (newsroom.site).
+NEWSROOM_NAME = env_str("NEWSROOM_NAME", "Newsroom")
+NEWSROOM_URL = env_site_url("NEWSROOM_URL", "http://localhost:8000")
 USE_I18N = True
 USE_TZ = True
 

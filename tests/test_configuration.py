@@ -23,7 +23,7 @@ from django.core.management import call_command
 
 from accounts.management.commands import ensure_local_admin
 from newsroom.database import database_url, parse_database_url
-from newsroom.env import env_bool, env_int, env_url, local_secret_key
+from newsroom.env import env_bool, env_int, env_site_url, env_url, local_secret_key
 from tests.processes import current_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,38 @@ class TestContentSecurityPolicy:
             "Configuration error: CSP_REPORT_URI='reports.example.org' is not a URL: "
             "use https://host/path or a path starting with /.\n"
         )
+
+
+class TestTheSiteURL:
+    @pytest.mark.parametrize(
+        ("value", "read"),
+        [
+            ("https://news.example.org/", "https://news.example.org"),
+            ("http://host:8000/hirek", "http://host:8000/hirek"),
+        ],
+    )
+    def test_it_is_kept_without_a_trailing_slash(self, monkeypatch, value, read):
+        monkeypatch.setenv("NEWSROOM_URL", value)
+        assert env_site_url("NEWSROOM_URL", "http://localhost:8000") == read
+
+    @pytest.mark.parametrize("value", ["news.example.org", "ftp://news.example.org", "https://host/?a=1", "https://"])
+    def test_anything_else_is_refused(self, monkeypatch, value):
+        monkeypatch.setenv("NEWSROOM_URL", value)
+        with pytest.raises(ImproperlyConfigured, match=r"^NEWSROOM_URL=.* is not a site URL"):
+            env_site_url("NEWSROOM_URL", "http://localhost:8000")
+
+    def test_addresses_are_made_under_it_outside_requests_and_inside(self, settings):
+        from django.urls import set_script_prefix
+
+        from newsroom.site import absolute_url
+
+        settings.NEWSROOM_URL = "https://example.org/hirek"
+        assert absolute_url("articles:list") == "https://example.org/hirek/articles/"
+        set_script_prefix("/hirek/")  # as a request to an app mounted at /hirek/ has it
+        try:
+            assert absolute_url("articles:list") == "https://example.org/hirek/articles/"
+        finally:
+            set_script_prefix("/")
 
 
 def test_a_lease_of_no_time_is_refused(monkeypatch):

@@ -4,11 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.exporting import csv_lines, jsonl_lines
+from annotations.exporting import FORMATS
 from annotations.models import Annotation
 from articles.models import Article
-
-FORMATS = ["jsonl", "csv"]
 
 
 def date(value: str) -> datetime.date:
@@ -25,7 +23,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=FORMATS, default="jsonl")
+        parser.add_argument("--format", choices=list(FORMATS), default="jsonl")
         parser.add_argument("--article", type=int, action="append", metavar="ID", help="only this article (repeatable)")
         parser.add_argument("--since", type=date, metavar="DATE", help="only annotations changed on or after DATE")
         parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
@@ -40,7 +38,7 @@ class Command(BaseCommand):
             annotations, articles = annotations.filter(article__in=article), articles.filter(pk__in=article)
         if since:
             annotations = annotations.filter(updated_at__date__gte=since)
-        lines = csv_lines(annotations) if format == "csv" else jsonl_lines(articles, annotations)
+        lines = FORMATS[format].lines(articles, annotations)
         # Bytes, so that the text is UTF-8 whatever the terminal's locale, line endings as written.
         out = output.open("wb") if output else sys.stdout.buffer
         try:
