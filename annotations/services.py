@@ -18,6 +18,7 @@ from annotations.models import DETAILS_BY_KIND, Annotation
 from articles.models import Article
 from entities import services as entity_services
 from entities.models import Entity
+from history.context import recorded
 
 
 class NewAnnotation(NamedTuple):
@@ -47,6 +48,7 @@ def create_annotation(*, article: Article, kind: str, start: int, end: int, by) 
         raise
 
 
+@recorded
 @transaction.atomic
 def _create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> NewAnnotation:
     require(by, "annotations.add_annotation", _("You may not annotate articles."))
@@ -70,6 +72,7 @@ def _suggested_entity(annotation: Annotation, body: str) -> str:
     return ""
 
 
+@recorded
 @transaction.atomic
 def update_annotation(
     annotation: Annotation,
@@ -103,6 +106,7 @@ def update_annotation(
     return annotation
 
 
+@recorded
 @transaction.atomic
 def relink_entity(old: Entity, new: Entity, *, by) -> int:
     """Every annotation that names ``old`` names ``new`` instead (entities.services.merge_entities).
@@ -111,6 +115,7 @@ def relink_entity(old: Entity, new: Entity, *, by) -> int:
     return Annotation.objects.filter(entity=old).update(entity=new, updated_at=timezone.now())
 
 
+@recorded
 @transaction.atomic
 def set_verdict(annotation: Annotation, verdict: str, *, by) -> Annotation:
     """The claims desk's change: a claim's verdict alone, recorded with who set it and when.
@@ -157,6 +162,7 @@ def _record_verdict(annotation: Annotation, stored: dict, *, by) -> None:
         annotation.verdict_set_by_id, annotation.verdict_set_at = stored["verdict_set_by"], stored["verdict_set_at"]
 
 
+@recorded
 @transaction.atomic
 def delete_annotation(annotation: Annotation, *, by) -> None:
     if not annotation.deletable_by(by):
@@ -164,6 +170,7 @@ def delete_annotation(annotation: Annotation, *, by) -> None:
     annotation.delete()
 
 
+@recorded
 @transaction.atomic
 def delete_annotations(annotations, *, by) -> None:
     """Delete several (the admin's bulk action): all of them, or none if one may not be deleted."""

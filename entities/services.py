@@ -14,8 +14,10 @@ from accounts.roles import require
 from annotations import services as annotation_services  # each app's services call the other's
 from entities import spelling
 from entities.models import Entity, EntityMerge
+from history.context import recorded, recording
 
 
+@recorded
 @transaction.atomic
 def find_or_create_entity(*, name: str, kind: str, by) -> Entity:
     """The entity of this kind with this name (in any case), made now if there is none."""
@@ -31,6 +33,7 @@ def find_or_create_entity(*, name: str, kind: str, by) -> Entity:
         return Entity.objects.named(name).filter(kind=kind).get()
 
 
+@recorded
 @transaction.atomic
 def add_spelling(entity: Entity, spelling: str, *, by) -> Entity:
     """Remember ``spelling`` as another way the entity's name is written, unless it is known."""
@@ -43,6 +46,7 @@ def add_spelling(entity: Entity, spelling: str, *, by) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def save_entity(entity: Entity, *, by) -> Entity:
     """Store an entity as edited whole (the admin's form): new, or changed."""
@@ -68,6 +72,7 @@ UPDATE {table} AS entity
 """
 
 
+@recorded
 @transaction.atomic
 def save_entities_in_bulk(*, created: list[Entity], changed: list[Entity], by) -> None:
     """Store many entities at once, as the catalogue import planned them (entities/catalogue.py):
@@ -100,6 +105,7 @@ def save_entities_in_bulk(*, created: list[Entity], changed: list[Entity], by) -
             )
 
 
+@recorded
 @transaction.atomic
 def delete_entities(entities, *, by) -> None:
     """Delete entities; their annotations stay, without an entity."""
@@ -112,6 +118,7 @@ class EntityConflict(ValueError):
     """A change the catalogue cannot take as asked (a name or QID another entity holds)."""
 
 
+@recorded
 @transaction.atomic
 def update_entity(entity: Entity, *, by, **changes) -> Entity:
     """Change an entity's name, kind, description or Wikidata QID (the entity page's fields).
@@ -146,6 +153,7 @@ def update_entity(entity: Entity, *, by, **changes) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def add_alias(entity: Entity, spelling: str, *, by) -> Entity:
     """Add another spelling of the entity's name, as an editor types it."""
@@ -156,6 +164,7 @@ def add_alias(entity: Entity, spelling: str, *, by) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def remove_alias(entity: Entity, spelling: str, *, by) -> Entity:
     require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
@@ -165,6 +174,7 @@ def remove_alias(entity: Entity, spelling: str, *, by) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def merge_entities(survivor: Entity, duplicate: Entity, *, by) -> EntityMerge:
     """Fold ``duplicate`` into ``survivor``: its annotations move, its name and aliases become
@@ -181,6 +191,9 @@ def merge_entities(survivor: Entity, duplicate: Entity, *, by) -> EntityMerge:
     if len(locked) < 2:
         raise Entity.DoesNotExist(_("One of the two entities was deleted or merged meanwhile: nothing was changed."))
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    # Each history row of the merge (the duplicate's deletion, the survivor's new spellings, the
+    # annotations moved) says which merge it was part of.
+    recording(by=by, merged_into=survivor.pk, merged=duplicate.pk)
 
     moved = annotation_services.relink_entity(duplicate, survivor, by=by)
     # Records of earlier merges into the duplicate now point at the survivor, so their
