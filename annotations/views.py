@@ -27,6 +27,7 @@ from annotations.models import DETAILS_BY_KIND, Annotation, spans_and_version, t
 from annotations.rendering import annotation_item, annotation_regions, kinds_in, paragraphs_around, render_body
 from articles.models import Article
 from entities.models import Entity
+from history.queries import annotation_history
 from newsroom.http import first_error
 
 DETAIL = "articles/article_detail.html"
@@ -83,7 +84,7 @@ def annotation_edit(request, pk: int):
             lambda _, user: user.has_perm("annotations.view_annotation"),
             refusal=_("You may not read annotations."),
         )
-        return HttpResponse(_render_editor(request, AnnotationForm(annotation=annotation)))
+        return HttpResponse(_render_editor(request, AnnotationForm(annotation=annotation), history=True))
     annotation = _annotation_for(request, pk, Annotation.changeable_by)
     form = AnnotationForm(request.POST, annotation=annotation)
     if not form.is_valid():
@@ -122,7 +123,8 @@ def _annotation_for(request, pk: int, allowed, *, refusal: str = "") -> Annotati
     return annotation
 
 
-def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "") -> str:
+def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "", history: bool = False) -> str:
+    """The editor; with ``history``, what happened to the annotation below it (not for one just made)."""
     annotation = form.annotation
     if suggested_entity and not form.is_bound and not annotation.entity_id:
         form.initial["entity_query"] = suggested_entity
@@ -135,6 +137,7 @@ def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "")
             "lookup_url": _lookup_url(annotation.kind),
             "editable": annotation.changeable_by(request.user),
             "can_delete": annotation.deletable_by(request.user),
+            "history": annotation_history(annotation.pk) if history else [],
         },
         request,
     )

@@ -20,6 +20,7 @@ from annotations.rendering import SURROUNDING, in_sentences
 from entities import services
 from entities.forms import AliasForm, EntityForm, EntityListForm, LookupForm, MergeForm, SectionPagesForm
 from entities.models import Entity, EntityMerge
+from history.queries import entity_history
 from newsroom.http import bad_parameters, first_error, wants_fragment
 
 SUGGESTIONS = 6
@@ -269,6 +270,7 @@ def _detail_context(request, entity, *, form=None, alias_form=None, merge_contex
         "sections": list(sections.values()),
         "verdicts": _verdicts(entity),
         "merges": entity.merges.select_related("merged_by"),
+        "history": entity_history(entity.pk),
         "merge_form": MergeForm(),
         **(merge_context or {}),
     }

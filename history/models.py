@@ -28,6 +28,10 @@ class Action(models.TextChoices):
     DELETED = "deleted", gettext_lazy("deleted")
 
 
+# The label of rows that hold an article's state before a change.
+BEFORE = "before"
+
+
 class Origin(models.TextChoices):
     PAGE = "page", gettext_lazy("on the page")
     IMPORT = "import", gettext_lazy("by an import")
@@ -97,6 +101,9 @@ class AnnotationEvent(
 ):
     class Meta:
         triggers = _protected()
+        # No one may add, change or delete history, so no such permission exists.
+        default_permissions = ("view",)
+        permissions = [("view_activity", "Can see everyone's activity")]
         indexes = [
             # An annotation's own history (its panel), and the state before an event.
             models.Index(fields=["pgh_obj", "pgh_id"], name="annotation_event_obj_idx"),
@@ -121,6 +128,7 @@ class EntityEvent(
 ):
     class Meta:
         triggers = _protected()
+        default_permissions = ("view",)
         indexes = [
             models.Index(fields=["pgh_obj", "pgh_id"], name="entity_event_obj_idx"),
             models.Index(fields=["-pgh_created_at"], name="entity_event_when_idx"),
@@ -134,6 +142,9 @@ class ArticleEvent(
         # Title and status changes, and deletion. Not creation: an import stores thousands of
         # articles a second and is recorded once, as its batch (imports.models.Batch).
         pghistory.UpdateEvent(Action.CHANGED.value),
+        # The state before a change too, as no row of its creation holds it ("before" rows are
+        # not listed; describe() compares a change with the row before it).
+        pghistory.UpdateEvent(BEFORE, row="OLD"),
         pghistory.DeleteEvent(Action.DELETED.value),
         fields=["id", "title", "status"],
     ),
@@ -141,6 +152,7 @@ class ArticleEvent(
 ):
     class Meta:
         triggers = _protected()
+        default_permissions = ("view",)
         indexes = [
             models.Index(fields=["pgh_obj", "pgh_id"], name="article_event_obj_idx"),
             models.Index(fields=["-pgh_created_at"], name="article_event_when_idx"),

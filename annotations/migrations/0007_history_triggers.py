@@ -6,22 +6,52 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0006_verbose_names'),
+        ("annotations", "0006_verbose_names"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='annotation',
-            trigger=pgtrigger.compiler.Trigger(name='created_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "history_annotationevent" ("article_id", "author_id", "created_at", "cue_verb", "end", "entity_id", "evidence", "exact", "id", "kind", "note", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote_type", "source_type", "start", "suffix", "verdict", "verdict_set_at", "verdict_set_by_id") VALUES (NEW."article_id", NEW."author_id", NEW."created_at", NEW."cue_verb", NEW."end", NEW."entity_id", NEW."evidence", NEW."exact", NEW."id", NEW."kind", NEW."note", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'created\', NEW."id", NEW."prefix", NEW."quote_type", NEW."source_type", NEW."start", NEW."suffix", NEW."verdict", NEW."verdict_set_at", NEW."verdict_set_by_id"); RETURN NULL;', hash='13eb83283b02a475f636360b3784939568e4d544', operation='INSERT', pgid='pgtrigger_created_insert_3054c', table='articles_annotation', when='AFTER')),
+            model_name="annotation",
+            trigger=pgtrigger.compiler.Trigger(
+                name="created_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "history_annotationevent" ("article_id", "author_id", "created_at", "cue_verb", "end", "entity_id", "evidence", "exact", "id", "kind", "note", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote_type", "source_type", "start", "suffix", "verdict", "verdict_set_at", "verdict_set_by_id") VALUES (NEW."article_id", NEW."author_id", NEW."created_at", NEW."cue_verb", NEW."end", NEW."entity_id", NEW."evidence", NEW."exact", NEW."id", NEW."kind", NEW."note", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'created\', NEW."id", NEW."prefix", NEW."quote_type", NEW."source_type", NEW."start", NEW."suffix", NEW."verdict", NEW."verdict_set_at", NEW."verdict_set_by_id"); RETURN NULL;',
+                    hash="13eb83283b02a475f636360b3784939568e4d544",
+                    operation="INSERT",
+                    pgid="pgtrigger_created_insert_3054c",
+                    table="articles_annotation",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='annotation',
-            trigger=pgtrigger.compiler.Trigger(name='changed_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."article_id" IS DISTINCT FROM (NEW."article_id") OR OLD."author_id" IS DISTINCT FROM (NEW."author_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."cue_verb" IS DISTINCT FROM (NEW."cue_verb") OR OLD."end" IS DISTINCT FROM (NEW."end") OR OLD."entity_id" IS DISTINCT FROM (NEW."entity_id") OR OLD."evidence" IS DISTINCT FROM (NEW."evidence") OR OLD."exact" IS DISTINCT FROM (NEW."exact") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."note" IS DISTINCT FROM (NEW."note") OR OLD."prefix" IS DISTINCT FROM (NEW."prefix") OR OLD."quote_type" IS DISTINCT FROM (NEW."quote_type") OR OLD."source_type" IS DISTINCT FROM (NEW."source_type") OR OLD."start" IS DISTINCT FROM (NEW."start") OR OLD."suffix" IS DISTINCT FROM (NEW."suffix") OR OLD."verdict" IS DISTINCT FROM (NEW."verdict") OR OLD."verdict_set_at" IS DISTINCT FROM (NEW."verdict_set_at") OR OLD."verdict_set_by_id" IS DISTINCT FROM (NEW."verdict_set_by_id"))', func='INSERT INTO "history_annotationevent" ("article_id", "author_id", "created_at", "cue_verb", "end", "entity_id", "evidence", "exact", "id", "kind", "note", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote_type", "source_type", "start", "suffix", "verdict", "verdict_set_at", "verdict_set_by_id") VALUES (NEW."article_id", NEW."author_id", NEW."created_at", NEW."cue_verb", NEW."end", NEW."entity_id", NEW."evidence", NEW."exact", NEW."id", NEW."kind", NEW."note", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'changed\', NEW."id", NEW."prefix", NEW."quote_type", NEW."source_type", NEW."start", NEW."suffix", NEW."verdict", NEW."verdict_set_at", NEW."verdict_set_by_id"); RETURN NULL;', hash='6ab304791e6b4cfbba46f84cce4bb72ec1cabe64', operation='UPDATE', pgid='pgtrigger_changed_update_763f2', table='articles_annotation', when='AFTER')),
+            model_name="annotation",
+            trigger=pgtrigger.compiler.Trigger(
+                name="changed_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."article_id" IS DISTINCT FROM (NEW."article_id") OR OLD."author_id" IS DISTINCT FROM (NEW."author_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."cue_verb" IS DISTINCT FROM (NEW."cue_verb") OR OLD."end" IS DISTINCT FROM (NEW."end") OR OLD."entity_id" IS DISTINCT FROM (NEW."entity_id") OR OLD."evidence" IS DISTINCT FROM (NEW."evidence") OR OLD."exact" IS DISTINCT FROM (NEW."exact") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."note" IS DISTINCT FROM (NEW."note") OR OLD."prefix" IS DISTINCT FROM (NEW."prefix") OR OLD."quote_type" IS DISTINCT FROM (NEW."quote_type") OR OLD."source_type" IS DISTINCT FROM (NEW."source_type") OR OLD."start" IS DISTINCT FROM (NEW."start") OR OLD."suffix" IS DISTINCT FROM (NEW."suffix") OR OLD."verdict" IS DISTINCT FROM (NEW."verdict") OR OLD."verdict_set_at" IS DISTINCT FROM (NEW."verdict_set_at") OR OLD."verdict_set_by_id" IS DISTINCT FROM (NEW."verdict_set_by_id"))',
+                    func='INSERT INTO "history_annotationevent" ("article_id", "author_id", "created_at", "cue_verb", "end", "entity_id", "evidence", "exact", "id", "kind", "note", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote_type", "source_type", "start", "suffix", "verdict", "verdict_set_at", "verdict_set_by_id") VALUES (NEW."article_id", NEW."author_id", NEW."created_at", NEW."cue_verb", NEW."end", NEW."entity_id", NEW."evidence", NEW."exact", NEW."id", NEW."kind", NEW."note", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'changed\', NEW."id", NEW."prefix", NEW."quote_type", NEW."source_type", NEW."start", NEW."suffix", NEW."verdict", NEW."verdict_set_at", NEW."verdict_set_by_id"); RETURN NULL;',
+                    hash="6ab304791e6b4cfbba46f84cce4bb72ec1cabe64",
+                    operation="UPDATE",
+                    pgid="pgtrigger_changed_update_763f2",
+                    table="articles_annotation",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='annotation',
-            trigger=pgtrigger.compiler.Trigger(name='deleted_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "history_annotationevent" ("article_id", "author_id", "created_at", "cue_verb", "end", "entity_id", "evidence", "exact", "id", "kind", "note", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote_type", "source_type", "start", "suffix", "verdict", "verdict_set_at", "verdict_set_by_id") VALUES (OLD."article_id", OLD."author_id", OLD."created_at", OLD."cue_verb", OLD."end", OLD."entity_id", OLD."evidence", OLD."exact", OLD."id", OLD."kind", OLD."note", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'deleted\', OLD."id", OLD."prefix", OLD."quote_type", OLD."source_type", OLD."start", OLD."suffix", OLD."verdict", OLD."verdict_set_at", OLD."verdict_set_by_id"); RETURN NULL;', hash='b388bd67c9790bf67bd3f681342abbeb9b1f8ec4', operation='DELETE', pgid='pgtrigger_deleted_delete_eb84f', table='articles_annotation', when='AFTER')),
+            model_name="annotation",
+            trigger=pgtrigger.compiler.Trigger(
+                name="deleted_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "history_annotationevent" ("article_id", "author_id", "created_at", "cue_verb", "end", "entity_id", "evidence", "exact", "id", "kind", "note", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote_type", "source_type", "start", "suffix", "verdict", "verdict_set_at", "verdict_set_by_id") VALUES (OLD."article_id", OLD."author_id", OLD."created_at", OLD."cue_verb", OLD."end", OLD."entity_id", OLD."evidence", OLD."exact", OLD."id", OLD."kind", OLD."note", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'deleted\', OLD."id", OLD."prefix", OLD."quote_type", OLD."source_type", OLD."start", OLD."suffix", OLD."verdict", OLD."verdict_set_at", OLD."verdict_set_by_id"); RETURN NULL;',
+                    hash="b388bd67c9790bf67bd3f681342abbeb9b1f8ec4",
+                    operation="DELETE",
+                    pgid="pgtrigger_deleted_delete_eb84f",
+                    table="articles_annotation",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -6,22 +6,52 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0006_verbose_names'),
+        ("entities", "0006_verbose_names"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='entity',
-            trigger=pgtrigger.compiler.Trigger(name='created_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "history_entityevent" ("aliases", "description", "external_id", "id", "kind", "name", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."description", NEW."external_id", NEW."id", NEW."kind", NEW."name", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'created\', NEW."id"); RETURN NULL;', hash='693c1f0446edcf1c1ec3f4b9e933aa51be8ed944', operation='INSERT', pgid='pgtrigger_created_insert_9d354', table='articles_entity', when='AFTER')),
+            model_name="entity",
+            trigger=pgtrigger.compiler.Trigger(
+                name="created_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "history_entityevent" ("aliases", "description", "external_id", "id", "kind", "name", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."description", NEW."external_id", NEW."id", NEW."kind", NEW."name", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'created\', NEW."id"); RETURN NULL;',
+                    hash="693c1f0446edcf1c1ec3f4b9e933aa51be8ed944",
+                    operation="INSERT",
+                    pgid="pgtrigger_created_insert_9d354",
+                    table="articles_entity",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='entity',
-            trigger=pgtrigger.compiler.Trigger(name='changed_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."aliases" IS DISTINCT FROM (NEW."aliases") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."external_id" IS DISTINCT FROM (NEW."external_id") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."name" IS DISTINCT FROM (NEW."name"))', func='INSERT INTO "history_entityevent" ("aliases", "description", "external_id", "id", "kind", "name", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."description", NEW."external_id", NEW."id", NEW."kind", NEW."name", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'changed\', NEW."id"); RETURN NULL;', hash='44f691b12f9b843d60065dd3dbe222778168cfbc', operation='UPDATE', pgid='pgtrigger_changed_update_801e9', table='articles_entity', when='AFTER')),
+            model_name="entity",
+            trigger=pgtrigger.compiler.Trigger(
+                name="changed_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."aliases" IS DISTINCT FROM (NEW."aliases") OR OLD."description" IS DISTINCT FROM (NEW."description") OR OLD."external_id" IS DISTINCT FROM (NEW."external_id") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."name" IS DISTINCT FROM (NEW."name"))',
+                    func='INSERT INTO "history_entityevent" ("aliases", "description", "external_id", "id", "kind", "name", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."aliases", NEW."description", NEW."external_id", NEW."id", NEW."kind", NEW."name", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'changed\', NEW."id"); RETURN NULL;',
+                    hash="44f691b12f9b843d60065dd3dbe222778168cfbc",
+                    operation="UPDATE",
+                    pgid="pgtrigger_changed_update_801e9",
+                    table="articles_entity",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='entity',
-            trigger=pgtrigger.compiler.Trigger(name='deleted_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "history_entityevent" ("aliases", "description", "external_id", "id", "kind", "name", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."aliases", OLD."description", OLD."external_id", OLD."id", OLD."kind", OLD."name", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'deleted\', OLD."id"); RETURN NULL;', hash='d248aef77ada198795771ac8cfcff267b6e8d57e', operation='DELETE', pgid='pgtrigger_deleted_delete_8626b', table='articles_entity', when='AFTER')),
+            model_name="entity",
+            trigger=pgtrigger.compiler.Trigger(
+                name="deleted_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "history_entityevent" ("aliases", "description", "external_id", "id", "kind", "name", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."aliases", OLD."description", OLD."external_id", OLD."id", OLD."kind", OLD."name", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'deleted\', OLD."id"); RETURN NULL;',
+                    hash="d248aef77ada198795771ac8cfcff267b6e8d57e",
+                    operation="DELETE",
+                    pgid="pgtrigger_deleted_delete_8626b",
+                    table="articles_entity",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
