@@ -1,6 +1,8 @@
 """History: every change of annotations, entities and articles is recorded by the database, with who
 and from where, and the record can be neither changed nor deleted."""
 
+import io
+
 import pytest
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
@@ -250,3 +252,18 @@ def test_the_app_offers_no_way_to_alter_history(client_for, admin, editor, artic
         url = reverse(f"history:{pattern.name}", kwargs=kwargs)
         assert admin_client.post(url).status_code == 405
     assert AnnotationEvent.objects.count() == before
+
+
+def test_the_entity_import_command_records_its_changes_as_an_import(tmp_path, editor):
+    from django.core.management import call_command
+
+    catalogue = tmp_path / "people.jsonl"
+    catalogue.write_text('{"name": "Kim Dzsongun", "kind": "person", "aliases": ["Kim Jong Un"]}\n')
+    call_command("import_entities", str(catalogue), "--user", editor.username, "--json", stdout=io.StringIO())
+    event = EntityEvent.objects.get()
+    assert (event.pgh_label, event.name, event.pgh_user, event.origin) == (
+        "created",
+        "Kim Dzsongun",
+        editor.pk,
+        "import",
+    )
