@@ -19,6 +19,8 @@ from articles.models import Article
 from entities import services as entity_services
 from entities.models import Entity
 from history.context import recorded
+from history.models import AnnotationEvent
+from history.versions import check_version
 
 
 class NewAnnotation(NamedTuple):
@@ -80,13 +82,17 @@ def update_annotation(
     by,
     entity: Entity | None,
     new_entity: tuple[str, str] | None = None,
+    version: int | None = None,
     **details,
 ) -> Annotation:
     """Link the entity (or one made now from ``new_entity``: name and kind) and set the kind's details.
 
+    ``version`` is the one the change was based on (what the editor loaded): when someone else
+    changed the annotation since, raises StaleVersion (history.versions) and changes nothing.
     Raises Annotation.DoesNotExist when it was deleted meanwhile: a change never brings it back.
     """
     stored = _lock(annotation)
+    check_version(AnnotationEvent, annotation.pk, stored=stored["version"], expected=version)
     if not annotation.changeable_by(by):
         raise PermissionDenied(_("Only its author or an admin may change this annotation."))
     unknown = set(details) - set(DETAILS_BY_KIND[annotation.kind])
@@ -103,6 +109,7 @@ def update_annotation(
         setattr(annotation, field, value)
     _record_verdict(annotation, stored, by=by)
     annotation.save(force_update=True)  # an UPDATE, never an INSERT
+    annotation.refresh_from_db(fields=["version"])  # the database's
     return annotation
 
 
@@ -142,7 +149,7 @@ def _lock(annotation: Annotation) -> dict:
     stored = (
         Annotation.objects.select_for_update()
         .filter(pk=annotation.pk)
-        .values("verdict", "verdict_set_by", "verdict_set_at")
+        .values("verdict", "verdict_set_by", "verdict_set_at", "version")
         .first()
     )
     if stored is None:
@@ -164,9 +171,13 @@ def _record_verdict(annotation: Annotation, stored: dict, *, by) -> None:
 
 @recorded
 @transaction.atomic
-def delete_annotation(annotation: Annotation, *, by) -> None:
+def delete_annotation(annotation: Annotation, *, by, version: int | None = None) -> None:
+    """Delete it; with ``version``, only if no one else changed it since (else StaleVersion)."""
     if not annotation.deletable_by(by):
         raise PermissionDenied(_("Only its author or an admin may delete this annotation."))
+    if version is not None:
+        stored = _lock(annotation)
+        check_version(AnnotationEvent, annotation.pk, stored=stored["version"], expected=version)
     annotation.delete()
 
 

@@ -28,6 +28,7 @@ from annotations.rendering import annotation_item, annotation_regions, kinds_in,
 from articles.models import Article
 from entities.models import Entity
 from history.queries import annotation_history
+from history.versions import StaleVersion
 from newsroom.http import first_error
 
 DETAIL = "articles/article_detail.html"
@@ -93,6 +94,8 @@ def annotation_edit(request, pk: int):
         annotation = services.update_annotation(annotation, by=request.user, **form.changes())
     except Annotation.DoesNotExist as gone:
         return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
+    except StaleVersion as stale:
+        return _conflict(request, annotation, stale, request.POST)
     if not request.htmx:
         return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
     # The editor closes; the list entry shows what was saved.
@@ -103,11 +106,32 @@ def annotation_edit(request, pk: int):
 def annotation_delete(request, pk: int):
     annotation = _annotation_for(request, pk, Annotation.deletable_by)
     article = annotation.article
-    services.delete_annotation(annotation, by=request.user)
+    version = request.POST.get("version", "")
+    try:
+        services.delete_annotation(annotation, by=request.user, version=int(version) if version.isdigit() else None)
+    except Annotation.DoesNotExist as gone:
+        return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
+    except StaleVersion as stale:
+        return _conflict(request, annotation, stale)
     if not request.htmx:
         return redirect(article)
     annotation.pk = pk  # delete() clears it; the page still knows the annotation by it
     return HttpResponse(_page_updates(request, article, annotation, Change.DELETED))
+
+
+def _conflict(request, annotation: Annotation, stale: StaleVersion, submitted=None) -> HttpResponse:
+    """409: the editor again, saying what the other person changed, with what this editor submitted
+    (or the annotation as it is now) and the current version, so that saving again overwrites
+    their change on purpose; "Reload" takes theirs."""
+    annotation.refresh_from_db()
+    if submitted is not None:
+        data = submitted.copy()
+        data["version"] = str(stale.current)
+        form = AnnotationForm(data, annotation=annotation)
+        form.is_valid()
+    else:
+        form = AnnotationForm(annotation=annotation)
+    return HttpResponse(_render_editor(request, form, conflict=stale), status=409)
 
 
 def _annotation_for(request, pk: int, allowed, *, refusal: str = "") -> Annotation:
@@ -123,7 +147,9 @@ def _annotation_for(request, pk: int, allowed, *, refusal: str = "") -> Annotati
     return annotation
 
 
-def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "", history: bool = False) -> str:
+def _render_editor(
+    request, form: AnnotationForm, *, suggested_entity: str = "", history: bool = False, conflict=None
+) -> str:
     """The editor; with ``history``, what happened to the annotation below it (not for one just made)."""
     annotation = form.annotation
     if suggested_entity and not form.is_bound and not annotation.entity_id:
@@ -138,6 +164,7 @@ def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "",
             "editable": annotation.changeable_by(request.user),
             "can_delete": annotation.deletable_by(request.user),
             "history": annotation_history(annotation.pk) if history else [],
+            "conflict": conflict,
         },
         request,
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from entities import spelling
 from newsroom.models import KeptByTheDatabase
-from newsroom.postgres import choices_constraint, unaccent
+from newsroom.postgres import choices_constraint, unaccent, version_trigger
 
 WIKIDATA_QID = re.compile(r"Q[1-9][0-9]*")
 
@@ -99,6 +99,9 @@ class Entity(KeptByTheDatabase):
     claim_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     source_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     last_annotated_at = models.DateTimeField(null=True, editable=False)
+    # Kept by the database: one more with every change of what people edit (not of the counts),
+    # so that a change made by someone else since the page was loaded is never overwritten unseen.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = EntityQuerySet.as_manager()
 
@@ -121,6 +124,7 @@ class Entity(KeptByTheDatabase):
                 models.F("last_annotated_at").desc(nulls_last=True), "name", "id", name="entity_recently_annotated_idx"
             ),
         ]
+        triggers = [version_trigger(["name", "kind", "aliases", "description", "external_id"])]
         constraints = [
             choices_constraint("kind", EntityKind, "entity_kind_valid"),
             models.CheckConstraint(condition=~Q(name=""), name="entity_name_not_empty"),
@@ -134,7 +138,7 @@ class Entity(KeptByTheDatabase):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     DATABASE_KEPT_FIELDS = frozenset(
-        {"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at", "search_names"}
+        {"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at", "search_names", "version"}
     )
 
     def save(self, *args, **kwargs):

@@ -15,6 +15,8 @@ from annotations import services as annotation_services  # each app's services c
 from entities import spelling
 from entities.models import Entity, EntityMerge
 from history.context import recorded, recording
+from history.models import EntityEvent
+from history.versions import check_version
 
 
 @recorded
@@ -120,17 +122,19 @@ class EntityConflict(ValueError):
 
 @recorded
 @transaction.atomic
-def update_entity(entity: Entity, *, by, **changes) -> Entity:
+def update_entity(entity: Entity, *, by, version: int | None = None, **changes) -> Entity:
     """Change an entity's name, kind, description or Wikidata QID (the entity page's fields).
 
     Raises EntityConflict, nothing changed, when another entity of the kind has the name or
-    another entity has the QID.
+    another entity has the QID; StaleVersion (history.versions) when ``version``, the one the
+    change was based on, is no longer the entity's: someone else changed it meanwhile.
     """
     require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
     unknown = set(changes) - {"name", "kind", "description", "external_id"}
     if unknown:
         raise ValueError(f"Entities have no editable {', '.join(sorted(unknown))}")
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    check_version(EntityEvent, entity.pk, stored=entity.version, expected=version)
     old_name = entity.name
     for field, value in changes.items():
         setattr(entity, field, value)
@@ -140,6 +144,7 @@ def update_entity(entity: Entity, *, by, **changes) -> Entity:
     try:
         with transaction.atomic():
             entity.save()
+            entity.refresh_from_db(fields=["version"])  # the database's
     except IntegrityError:
         if Entity.objects.named(entity.name).filter(kind=entity.kind).exclude(pk=entity.pk).exists():
             raise EntityConflict(

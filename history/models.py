@@ -122,7 +122,7 @@ class EntityEvent(
         pghistory.UpdateEvent(Action.CHANGED.value),
         pghistory.DeleteEvent(Action.DELETED.value),
         # What people edit; the counts and search columns the database keeps are no change of theirs.
-        fields=["id", "name", "kind", "aliases", "description", "external_id"],
+        fields=["id", "name", "kind", "aliases", "description", "external_id", "version"],
     ),
     Recorded,
 ):
