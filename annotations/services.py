@@ -18,8 +18,8 @@ from annotations.models import DETAILS_BY_KIND, Annotation
 from articles.models import Article
 from entities import services as entity_services
 from entities.models import Entity
-from history.context import recorded
-from history.models import AnnotationEvent
+from history.context import recorded, recording
+from history.models import Action, AnnotationEvent, Origin
 from history.versions import check_version
 
 
@@ -187,3 +187,108 @@ def delete_annotations(annotations, *, by) -> None:
     """Delete several (the admin's bulk action): all of them, or none if one may not be deleted."""
     for annotation in annotations:
         delete_annotation(annotation, by=by)
+
+
+class CannotUndo(ValueError):
+    """An undo or restore that would not give back exactly what was there (the message says why)."""
+
+
+# What an annotation's history row holds that a restore writes back (all but the database's own).
+RESTORED_FIELDS = [
+    "article_id",
+    "kind",
+    "start",
+    "end",
+    "exact",
+    "prefix",
+    "suffix",
+    "entity_id",
+    "verdict",
+    "evidence",
+    "quote_type",
+    "cue_verb",
+    "source_type",
+    "note",
+    "verdict_set_by_id",
+    "verdict_set_at",
+    "author_id",
+    "created_at",
+]
+
+
+def undo(event, *, by) -> Annotation | None:
+    """Undo the change the history row ``event`` records (history.queries.last_undoable finds it):
+    a create is deleted, a change gets back the fields it had before, a delete is restored whole,
+    with its id. Recorded as an undo of that row. Refused (CannotUndo, StaleVersion) when someone
+    changed the annotation since, or when it cannot come back exactly.
+    Returns the annotation as it is now (None: it was deleted)."""
+    with recording(by=by, origin=Origin.UNDO.value, undoes=event.pgh_id):
+        return _undo(event, by=by)
+
+
+@transaction.atomic
+def _undo(event, *, by) -> Annotation | None:
+    if event.pgh_label == Action.DELETED:
+        return _restore(event, by=by)
+    annotation = Annotation.objects.select_for_update().filter(pk=event.pgh_obj_id).first()
+    if annotation is None:
+        raise CannotUndo(_("This annotation was deleted meanwhile: there is nothing to undo."))
+    # Undo only what the event did: a later change is refused, with what it was, unless it is one
+    # this editor undid already (undoing step by step) or such an undo.
+    later = list(AnnotationEvent.objects.filter(pgh_obj_id=annotation.pk, pgh_id__gt=event.pgh_id))
+    undone = {e.pgh_context.get("undoes") for e in later if e.origin == Origin.UNDO and e.pgh_user == by.pk}
+    if any(e.pgh_id not in undone and not (e.origin == Origin.UNDO and e.pgh_user == by.pk) for e in later):
+        check_version(AnnotationEvent, annotation.pk, stored=annotation.version, expected=event.version)
+    if event.pgh_label == Action.CREATED:
+        if not annotation.deletable_by(by):
+            raise PermissionDenied(_("Only its author or an admin may delete this annotation."))
+        annotation.delete()
+        return None
+    if not annotation.changeable_by(by):
+        raise PermissionDenied(_("Only its author or an admin may change this annotation."))
+    before = AnnotationEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__lt=event.pgh_id).order_by("-pgh_id")
+    before = before.first()
+    if before is None:
+        raise CannotUndo(_("What this annotation was before is not recorded."))
+    for field in RESTORED_FIELDS:
+        setattr(annotation, field, getattr(before, field))
+    if annotation.entity_id and not Entity.objects.filter(pk=annotation.entity_id).exists():
+        raise CannotUndo(_("The entity it named was deleted meanwhile: it cannot come back exactly."))
+    annotation.save(force_update=True)
+    annotation.refresh_from_db()
+    return annotation
+
+
+@recorded
+def restore_annotation(event, *, by) -> Annotation:
+    """Bring a deleted annotation back exactly as it was (an Admin, from its history)."""
+    with recording(by=by, restores=event.pgh_id):
+        return _restore(event, by=by)
+
+
+@transaction.atomic
+def _restore(event, *, by) -> Annotation:
+    if event.pgh_label != Action.DELETED:
+        raise CannotUndo(_("Only a deleted annotation can be restored."))
+    require(by, "annotations.add_annotation", _("You may not annotate articles."))
+    if event.author_id != by.pk and not by.has_perm("annotations.moderate_annotation"):
+        raise PermissionDenied(_("Only its author or an admin may restore this annotation."))
+    if Annotation.objects.filter(pk=event.pgh_obj_id).exists():
+        raise CannotUndo(_("This annotation is there already."))
+    if not Article.objects.filter(pk=event.article_id).exists():
+        raise CannotUndo(_("Its article was deleted: the annotation cannot come back."))
+    if event.entity_id and not Entity.objects.filter(pk=event.entity_id).exists():
+        raise CannotUndo(_("The entity it named was deleted meanwhile: it cannot come back exactly."))
+    annotation = Annotation(pk=event.pgh_obj_id, **{field: getattr(event, field) for field in RESTORED_FIELDS})
+    # A version past the one it was deleted at: a copy loaded before the delete is stale.
+    annotation.updated_at, annotation.version = timezone.now(), event.version + 1
+    try:
+        with transaction.atomic():
+            # raw: as stored, its creation time too (a plain save would stamp it anew).
+            annotation.save_base(raw=True, force_insert=True)
+    except IntegrityError:
+        raise CannotUndo(
+            _("The same words are annotated so again meanwhile: the annotation cannot come back.")
+        ) from None
+    annotation.refresh_from_db()
+    return annotation

@@ -7,4 +7,6 @@ urlpatterns = [
     path("articles/<int:article_pk>/annotations/", views.annotation_create, name="create"),
     path("annotations/<int:pk>/", views.annotation_edit, name="edit"),
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="delete"),
+    path("articles/<int:article_pk>/undo/", views.annotation_undo, name="undo"),
+    path("annotations/restore/<int:event_pk>/", views.annotation_restore, name="restore"),
 ]

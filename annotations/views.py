@@ -7,10 +7,12 @@ answer replaces the text, the list and the counts whole, so the page never contr
 Without htmx, each answers with a redirect to the article.
 """
 
+import datetime
 from enum import StrEnum
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotFound
@@ -25,9 +27,11 @@ from annotations import services
 from annotations.forms import AnnotationForm, SelectionForm
 from annotations.models import DETAILS_BY_KIND, Annotation, spans_and_version, text_order
 from annotations.rendering import annotation_item, annotation_regions, kinds_in, paragraphs_around, render_body
+from annotations.undoing import undo_bar
 from articles.models import Article
 from entities.models import Entity
-from history.queries import annotation_history
+from history.models import AnnotationEvent
+from history.queries import annotation_history, last_undoable
 from history.versions import StaleVersion
 from newsroom.http import first_error
 
@@ -119,6 +123,41 @@ def annotation_delete(request, pk: int):
     return HttpResponse(_page_updates(request, article, annotation, Change.DELETED))
 
 
+@require_POST
+@permission_required("annotations.add_annotation", raise_exception=True)
+def annotation_undo(request, article_pk: int):
+    """Undo this editor's last change to the article's annotations (the one the page offered)."""
+    article = get_object_or_404(Article.objects.only("id", "body", "annotation_version"), pk=article_pk)
+    event = last_undoable(request.user, article.pk, within=datetime.timedelta(seconds=settings.UNDO_SECONDS))
+    if event is None or str(event.pgh_id) != request.POST.get("event"):
+        return _refused(_("Nothing to undo: it was undone already, or too long ago."), undo_bar(request, article))
+    try:
+        annotation = services.undo(event, by=request.user)
+    except (services.CannotUndo, StaleVersion) as refusal:
+        return _refused(str(refusal), undo_bar(request, article))
+    if not request.htmx:
+        return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}" if annotation else article)
+    article.refresh_from_db(fields=["annotation_version"])
+    return HttpResponse(_whole_annotation_regions(article) + undo_bar(request, article))
+
+
+@require_POST
+@permission_required("annotations.moderate_annotation", raise_exception=True)
+def annotation_restore(request, event_pk: int):
+    """An Admin brings a deleted annotation back from its history, exactly as it was."""
+    event = get_object_or_404(AnnotationEvent, pk=event_pk)
+    try:
+        annotation = services.restore_annotation(event, by=request.user)
+    except services.CannotUndo as refusal:
+        return HttpResponse(str(refusal), status=409, content_type="text/plain; charset=utf-8")
+    return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
+
+
+def _refused(message: str, *fragments: str) -> HttpResponse:
+    """409 as the annotator shows a refusal: its message, and the regions that changed."""
+    return HttpResponse(format_html('<p class="error" data-error>{}</p>', message) + "".join(fragments), status=409)
+
+
 def _conflict(request, annotation: Annotation, stale: StaleVersion, submitted=None) -> HttpResponse:
     """409: the editor again, saying what the other person changed, with what this editor submitted
     (or the annotation as it is now) and the current version, so that saving again overwrites
@@ -204,7 +243,7 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
     # page is up to date but for it only if it showed the version before; else someone else
     # changed the annotations too, and the page gets them whole.
     if request.POST.get("revision") != str(article.annotation_version - 1):
-        return _whole_annotation_regions(article)
+        return _whole_annotation_regions(article) + undo_bar(request, article)
 
     fragments = []
     if change != Change.CHANGED:
@@ -220,6 +259,7 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
     else:
         fragments.append(format_html('<li id="annotation-{}" hx-swap-oob="delete"></li>', annotation.pk))
     fragments.append(_summary(kinds_in(spans), len(spans), str(article.annotation_version)))
+    fragments.append(undo_bar(request, article))
     return "".join(fragments)
 
 

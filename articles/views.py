@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from annotations.rendering import annotation_regions
+from annotations.undoing import undoable
 from articles import services
 from articles.forms import ArticleForm, ArticleListForm
 from articles.models import Article
@@ -58,7 +59,12 @@ def article_edit(request, pk: int):
 def _detail_context(article: Article, form: ArticleForm | None = None, *, user) -> dict:
     # The text for whoever may read articles; its annotations only for those who may read them.
     visible = user.has_perm("annotations.view_annotation")
-    return {"article": article, "form": form or _article_form(article), **annotation_regions(article, visible=visible)}
+    return {
+        "article": article,
+        "form": form or _article_form(article),
+        "undoable": undoable(user, article.pk),
+        **annotation_regions(article, visible=visible),
+    }
 
 
 def _article_form(article: Article) -> ArticleForm:

@@ -59,6 +59,7 @@ class Entry:
     origin: str
     subject: str
     changes: list[FieldChange]
+    restorable: bool = False  # a deleted annotation that is not back: an Admin may restore it
 
     @property
     def when(self):
@@ -71,6 +72,10 @@ class Entry:
             Action.CHANGED: _("Changed by %(who)s"),
             Action.DELETED: _("Deleted by %(who)s"),
         }[self.action] % {"who": self.who}
+
+    @property
+    def action_display(self) -> str:
+        return Action(self.action).label
 
     @property
     def origin_display(self) -> str:
@@ -99,6 +104,9 @@ def describe(events: list) -> list[Entry]:
     }
     entities = dict(Entity.objects.filter(pk__in=entity_ids).values_list("pk", "name")) if entity_ids else {}
 
+    deleted = {e.pgh_obj_id for e in events if isinstance(e, AnnotationEvent) and e.pgh_label == Action.DELETED}
+    back = set(Annotation.objects.filter(pk__in=deleted).values_list("pk", flat=True)) if deleted else set()
+
     entries = []
     for event in events:
         model = type(event)
@@ -113,6 +121,9 @@ def describe(events: list) -> list[Entry]:
                 origin=event.origin,
                 subject=_subject(event, entities),
                 changes=_changes(before, event, entities) if event.pgh_label == Action.CHANGED else [],
+                restorable=event.pgh_obj_id in deleted
+                and event.pgh_label == Action.DELETED
+                and event.pgh_obj_id not in back,
             )
         )
     return entries

@@ -2,10 +2,13 @@
 
 import datetime
 
-from django.db.models import CharField, Value
+from django.db.models import BigIntegerField, CharField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from history.describe import Entry, describe, with_previous
-from history.models import BEFORE, AnnotationEvent, ArticleEvent, EntityEvent
+from history.models import BEFORE, AnnotationEvent, ArticleEvent, EntityEvent, Origin
 
 MODELS = {"annotation": AnnotationEvent, "entity": EntityEvent, "article": ArticleEvent}
 
@@ -70,3 +73,19 @@ def resolve(rows) -> list[Entry]:
         if ids:
             fetched |= {(name, e.pgh_id): e for e in with_previous(event_model.objects.filter(pgh_id__in=ids))}
     return describe([fetched[(model, pk)] for model, pk, _ in rows if (model, pk) in fetched])
+
+
+def last_undoable(user, article_id: int, *, within: datetime.timedelta) -> AnnotationEvent | None:
+    """The latest change ``user`` made to the article's annotations within ``within``, that is
+    neither an undo itself nor undone yet: what "Undo" undoes (history.models for the markers)."""
+    mine = AnnotationEvent.objects.filter(
+        article_id=article_id, pgh_user=user.pk, pgh_created_at__gte=timezone.now() - within
+    )
+    undone = mine.filter(pgh_context__origin=Origin.UNDO).values_list(
+        Cast(KT("pgh_context__undoes"), BigIntegerField()), flat=True
+    )
+    return (
+        with_previous(mine.exclude(pgh_context__origin=Origin.UNDO).exclude(pgh_id__in=undone))
+        .order_by("-pgh_id")
+        .first()
+    )

@@ -262,3 +262,5 @@ IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300, minimum=1)
 
 # History (history/): only writing requests need a context; reading ones record nothing.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# How long after creating, changing or deleting an annotation its author can undo it, in seconds.
+UNDO_SECONDS = env_int("UNDO_SECONDS", 600, minimum=0)

@@ -250,6 +250,17 @@
       hide();
       return;
     }
+    // u (or Ctrl+Z outside the fields) undoes this editor's last change: the undo bar's button.
+    const undoKey = event.key === "u" && !event.ctrlKey && !event.metaKey && !event.altKey;
+    const controlZ = event.key.toLowerCase() === "z" && (event.ctrlKey || event.metaKey) && !event.shiftKey;
+    if (!typing && (undoKey || controlZ)) {
+      const undo = document.querySelector("#undo-bar [data-undo]");
+      if (undo) {
+        event.preventDefault();
+        undo.click();
+      }
+      return;
+    }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const kind = KEYS[event.key.toLowerCase()];
     if (!kind || !toolbar || annotator.dataset.mode === "saving") return;
