@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.article_list, name="list"),
     path("<int:pk>/", views.article_detail, name="detail"),
     path("<int:pk>/edit/", views.article_edit, name="edit"),
+    path("<int:pk>/fresh/", views.article_fresh, name="fresh"),
 ]

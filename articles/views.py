@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from annotations.rendering import annotation_regions
 from annotations.undoing import undoable
-from articles import services
+from articles import presence, services
 from articles.forms import ArticleForm, ArticleListForm
 from articles.models import Article
 from newsroom.http import bad_parameters, wants_fragment
@@ -56,11 +58,36 @@ def article_edit(request, pk: int):
     return render(request, DETAIL, _detail_context(article, form, user=request.user), status=422)
 
 
+@require_GET
+@permission_required("articles.view_article", raise_exception=True)
+@permission_required("annotations.view_annotation", raise_exception=True)
+def article_fresh(request, pk: int):
+    """The open page's check, every few seconds: 204 when its annotations and the others who have it
+    open are as it shows them; else the text, the list and the counts (when the annotations
+    changed) and who else has it open, out of band. Two queries (with the session's and user's)."""
+    checked = presence.check(pk, request.user.pk)
+    if checked is None:
+        return HttpResponseNotFound()
+    version, others = checked
+    changed = request.GET.get("revision") != str(version)
+    if not changed and request.GET.get("present", "") == ",".join(others):
+        return HttpResponse(status=204)
+    fragments = []
+    if changed:
+        article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
+        regions = {**annotation_regions(article), "oob": True}
+        fragments.append(render_to_string(f"{DETAIL}#annotation-regions", regions, request))
+    fragments.append(render_to_string(f"{DETAIL}#presence", {"others": others, "oob": True}, request))
+    return HttpResponse("".join(fragments))
+
+
 def _detail_context(article: Article, form: ArticleForm | None = None, *, user) -> dict:
     # The text for whoever may read articles; its annotations only for those who may read them.
     visible = user.has_perm("annotations.view_annotation")
+    checked = presence.check(article.pk, user.pk) if visible else None
     return {
         "article": article,
+        "others": checked[1] if checked else [],
         "form": form or _article_form(article),
         "undoable": undoable(user, article.pk),
         **annotation_regions(article, visible=visible),

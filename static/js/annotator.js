@@ -288,6 +288,14 @@
     open(id, mark.getBoundingClientRect());
   });
 
+  // ---- Others' changes: the page's freshness check (every few seconds) would replace the text,
+  // and with it a selection being made or annotated: it waits while one is.
+  document.getElementById("freshness")?.addEventListener("htmx:beforeRequest", (event) => {
+    const mode = annotator.hidden ? "" : annotator.dataset.mode;
+    const selecting = !window.getSelection().isCollapsed && article.contains(window.getSelection().anchorNode);
+    if (mode === "toolbar" || mode === "saving" || selecting) event.preventDefault();
+  });
+
   // ---- What the server sends back.
   panel.addEventListener("htmx:afterSwap", (event) => {
     // Only the panel's own swaps: the entity suggestions swapped in below the combobox bubble up
