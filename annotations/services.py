@@ -124,14 +124,16 @@ def relink_entity(old: Entity, new: Entity, *, by) -> int:
 
 @recorded
 @transaction.atomic
-def set_verdict(annotation: Annotation, verdict: str, *, by) -> Annotation:
+def set_verdict(annotation: Annotation, verdict: str, *, by, version: int | None = None) -> Annotation:
     """The claims desk's change: a claim's verdict alone, recorded with who set it and when.
 
     Reviewers set any claim's verdict, anyone else where they may change the claim
     (Annotation.verdict_settable_by); the same verdict again changes and records nothing.
-    Raises Annotation.DoesNotExist when it was deleted meanwhile.
+    Raises Annotation.DoesNotExist when it was deleted meanwhile, StaleVersion when ``version``
+    (the one the desk showed) is not the claim's any more.
     """
     stored = _lock(annotation)
+    check_version(AnnotationEvent, annotation.pk, stored=stored["version"], expected=version)
     if not annotation.verdict_settable_by(by):
         raise PermissionDenied(_("You may not set the verdict of this claim."))
     if verdict not in Annotation.Verdict.values:

@@ -21,7 +21,7 @@ DESK_FIELDS = [
     "kind", "start", "exact", "verdict", "evidence", "quote_type", "cue_verb", "note", "author",
     "verdict_set_at", "entity__name", "article__title", "article__published_on", "article__date_precision",
     "article__language",
-    "verdict_set_by__username",
+    "verdict_set_by__username", "version",
 ]  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from annotations import services
 from annotations.models import Annotation
 from desks import queries
 from desks.forms import ClaimDeskForm, QuoteDeskForm, VerdictForm
+from history.versions import StaleVersion
 from newsroom.http import bad_parameters, wants_fragment
 
 PER_PAGE = 50
@@ -111,9 +112,15 @@ def claim_verdict(request, pk: int):
         return bad_parameters(form)
     back, params = _claims_desk_at(request, form.cleaned_data["next"])
     try:
-        services.set_verdict(claim, form.cleaned_data["verdict"], by=request.user)
+        services.set_verdict(claim, form.cleaned_data["verdict"], by=request.user, version=form.cleaned_data["version"])
     except Annotation.DoesNotExist as gone:
         return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
+    except StaleVersion as stale:
+        # The row as it is now, saying who changed it; setting the verdict again overwrites theirs.
+        claim = get_object_or_404(queries.desk_rows(queries.claims()), pk=pk)
+        claim.settable = True
+        context = {"claim": claim, "back": back, "conflict": stale}
+        return HttpResponse(render_to_string(f"{CLAIMS}#claim-row", context, request), status=409)
     if not request.htmx:
         return redirect(f"{back}#claim-{claim.pk}")
     claim.settable = True

@@ -267,3 +267,19 @@ def test_the_entity_import_command_records_its_changes_as_an_import(tmp_path, ed
         editor.pk,
         "import",
     )
+
+
+def test_it_records_a_bulk_delete_in_the_admin(client_for, admin, editor, article):
+    admin.is_staff = True
+    admin.save()
+    claim = _claim(article, editor)
+    start, end = span_of(article, "Kim Dzsongun")
+    mention = make_annotation(article, start, end, author=editor)
+    response = client_for(admin).post(
+        reverse("admin:annotations_annotation_changelist"),
+        {"action": "delete_selected", "_selected_action": [claim.pk, mention.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    deleted = AnnotationEvent.objects.filter(pgh_label="deleted")
+    assert sorted(deleted.values_list("pgh_obj_id", flat=True)) == sorted([claim.pk, mention.pk])
+    assert {(e.pgh_user, e.origin) for e in deleted} == {(admin.pk, "admin")}

@@ -118,3 +118,18 @@ def test_a_stale_entity_edit_answers_409(client_for, editor, other_editor):
     response = client_for(editor).post(url, {**data, "external_id": "Q56226", "version": 2}, headers=HTMX)
     assert response.status_code == 200
     assert Entity.objects.get(pk=entity.pk).external_id == "Q56226"
+
+
+def test_a_stale_verdict_on_the_claims_desk_answers_409(client_for, claim, editor, other_editor):
+    url = reverse("desks:verdict", args=[claim.pk])
+    assert client_for(other_editor).post(url, {"verdict": "false", "version": 1}, headers=HTMX).status_code == 200
+    response = client_for(editor).post(url, {"verdict": "true", "version": 1}, headers=HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this since you opened it (ede)" in html
+    assert 'name="version" value="2"' in html
+    claim.refresh_from_db()
+    assert claim.verdict == "false"
+    assert client_for(editor).post(url, {"verdict": "true", "version": 2}, headers=HTMX).status_code == 200
+    claim.refresh_from_db()
+    assert claim.verdict == "true"
