@@ -26,7 +26,8 @@ def _sql() -> str:
     # else was seen lately: one statement, one round trip.
     return f"""
     WITH touched AS (
-        INSERT INTO {reader} (article_id, user_id, seen_at) VALUES (%(article)s, %(user)s, now())
+        INSERT INTO {reader} (article_id, user_id, seen_at)
+        SELECT id, %(user)s, now() FROM {article} WHERE id = %(article)s  -- none for a deleted article
         ON CONFLICT (article_id, user_id) DO UPDATE SET seen_at = now()
         WHERE {reader}.seen_at < now() - make_interval(secs => %(touch)s)
         RETURNING 1

@@ -54,3 +54,10 @@ def test_it_shows_who_else_has_the_article_open(client_for, editor, other_editor
 def test_the_check_needs_the_right_to_read_annotations(client_for, stranger):
     article = make_article(BODY)
     assert _check(client_for(stranger), article, 0).status_code == 403
+
+
+def test_a_deleted_articles_check_is_404(client_for, editor):
+    article = make_article(BODY)
+    pk = article.pk
+    article.delete()
+    assert client_for(editor).get(reverse("articles:fresh", args=[pk]), {"revision": 0}).status_code == 404
