@@ -74,6 +74,11 @@ class Entry:
         }[self.action] % {"who": self.who}
 
     @property
+    def in_merge(self) -> bool:
+        """Part of merging two entities (entities.services.merge_entities)."""
+        return bool((self.event.pgh_context or {}).get("merged_into"))
+
+    @property
     def action_display(self) -> str:
         return Action(self.action).label
 

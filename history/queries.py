@@ -51,10 +51,11 @@ def activity(
             events = events.filter(pgh_user=user_id)
         if action:
             events = events.filter(pgh_label=action)
+        # Days in the newsroom's time zone, as times, so that the index on the time serves them.
         if since:
-            events = events.filter(pgh_created_at__date__gte=since)
+            events = events.filter(pgh_created_at__gte=_start_of(since))
         if until:
-            events = events.filter(pgh_created_at__date__lte=until)
+            events = events.filter(pgh_created_at__lt=_start_of(until + datetime.timedelta(days=1)))
         parts.append(
             events.annotate(model=Value(name, output_field=CharField())).values_list(
                 "model", "pgh_id", "pgh_created_at"
@@ -62,6 +63,10 @@ def activity(
         )
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return rows.order_by("-pgh_created_at", "-pgh_id")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def resolve(rows) -> list[Entry]:

@@ -1,6 +1,7 @@
 """History: every change of annotations, entities and articles is recorded by the database, with who
 and from where, and the record can be neither changed nor deleted."""
 
+import datetime
 import io
 
 import pytest
@@ -283,3 +284,23 @@ def test_it_records_a_bulk_delete_in_the_admin(client_for, admin, editor, articl
     deleted = AnnotationEvent.objects.filter(pgh_label="deleted")
     assert sorted(deleted.values_list("pgh_obj_id", flat=True)) == sorted([claim.pk, mention.pk])
     assert {(e.pgh_user, e.origin) for e in deleted} == {(admin.pk, "admin")}
+
+
+def test_the_entity_page_says_which_changes_came_with_a_merge(client_for, editor):
+    survivor, duplicate = make_entity("Kim Dzsongun"), make_entity("Kim Jong Un")
+    entity_services.merge_entities(survivor, duplicate, by=editor)
+    html = client_for(editor).get(reverse("entities:detail", args=[survivor.pk])).content.decode()
+    assert 'Changed by erika</span> <span class="history-merge">(in a merge)</span>' in html
+    assert "<ins>+ Kim Jong Un</ins>" in html
+
+
+def test_the_activity_page_filters_by_day_in_the_newsrooms_time_zone(client_for, admin, editor, article):
+    from django.utils import timezone
+
+    _claim(article, editor)
+    today = timezone.localdate()
+    url = reverse("history:activity")
+    client = client_for(admin)
+    assert "minden rendben van" in client.get(url, {"since": today, "until": today}).content.decode()
+    tomorrow = today + datetime.timedelta(days=1)
+    assert "minden rendben van" not in client.get(url, {"since": tomorrow}).content.decode()
