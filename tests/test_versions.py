@@ -133,3 +133,22 @@ def test_a_stale_verdict_on_the_claims_desk_answers_409(client_for, claim, edito
     assert client_for(editor).post(url, {"verdict": "true", "version": 2}, headers=HTMX).status_code == 200
     claim.refresh_from_db()
     assert claim.verdict == "true"
+
+
+def test_the_admin_refuses_to_save_over_someone_elses_change(client_for, admin, editor):
+    admin.is_staff = True
+    admin.save()
+    entity = make_entity("Kim Dzsongun")
+    url = reverse("admin:entities_entity_change", args=[entity.pk])
+    client = client_for(admin)
+    assert 'name="loaded_version" value="1"' in client.get(url).content.decode()
+    entity_services.add_alias(entity, "Kim Jong Un", by=editor)  # meanwhile
+    data = {"name": "Kim Dzsongun", "kind": "person", "aliases": "", "description": "Mine", "external_id": ""}
+    response = client.post(url, {**data, "loaded_version": 1})
+    assert response.status_code == 200
+    assert "Someone else changed this since you opened it" in response.content.decode()
+    entity.refresh_from_db()
+    assert (entity.aliases, entity.description) == (["Kim Jong Un"], "")
+    assert client.post(url, {**data, "aliases": "Kim Jong Un", "loaded_version": 2}).status_code == 302
+    entity.refresh_from_db()
+    assert entity.description == "Mine"
