@@ -1,5 +1,6 @@
+"""The download menu (annotations.downloads) a page shows: ``{% download_menu url what %}``."""
+
 from django import template
-from django.http import QueryDict
 
 from annotations.exporting import FORMATS
 
@@ -10,7 +11,7 @@ register = template.Library()
 def download_menu(context, url: str, what: str):
     """A link to ``url`` for every format of the registry, with the page's filters (not its page
     number: a download holds every page). ``what`` says what the files hold."""
-    params = context["request"].GET.copy() if "request" in context else QueryDict(mutable=True)
+    params = context["request"].GET.copy()
     params.pop("page", None)
     links = []
     for export in FORMATS.values():
