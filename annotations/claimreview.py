@@ -94,7 +94,9 @@ def claimant(row: Row) -> dict:
 
 def publisher() -> dict:
     """The newsroom, as settings name it (NEWSROOM_NAME, NEWSROOM_URL)."""
-    return {"@type": "Organization", "name": site.name(), "url": site.absolute("/")}
+    # NEWSROOM_URL itself: site.absolute() takes paths as reverse() gives them, and under a mount
+    # point "/" is not one of those.
+    return {"@type": "Organization", "name": site.name(), "url": settings.NEWSROOM_URL + "/"}
 
 
 def claimreview_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:

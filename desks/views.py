@@ -3,7 +3,8 @@
 The filters live in the URL, so a desk can be shared, bookmarked and paged through with its
 filters kept. A speaker or claimant is named there by its entity's id; a name typed in the
 filter form is looked up as the entity lookup does and answered with a redirect to that URL.
-Each desk is one page whose filters, counts and rows are one region htmx swaps whole.
+Each desk is one page whose filters, counts and rows are one region htmx swaps whole, and has
+a download of what its filters select, every page of it (annotations.downloads).
 """
 
 from urllib.parse import urlsplit

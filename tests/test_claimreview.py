@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from annotations.claimreview import RATINGS, claimreview_lines
@@ -147,6 +148,17 @@ def test_many_claims_make_one_json_array(article, editor):
     for words, verdict in zip(claims, ["true", "false", "misleading"], strict=True):
         claim(article, words, verdict, author=editor)
     assert [review["claimReviewed"] for review in reviews()] == claims  # in text order
+
+
+def test_addresses_are_the_same_from_a_request_under_a_mount_point(article, editor):
+    made = claim(article, "Az eső esett", "true", author=editor)
+    set_script_prefix("/szerk/")  # as a request to the app mounted at /szerk sets it
+    try:
+        (review,) = reviews()
+    finally:
+        set_script_prefix("/")
+    assert review["url"] == f"https://hirek.example.org/szerk/articles/{article.pk}/#a-{made.pk}"
+    assert review["author"]["url"] == "https://hirek.example.org/szerk/"
 
 
 def test_it_is_a_format_of_the_registry():
