@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from annotations.anchoring import snap_to_words
+from annotations.exporting import FORMATS
 from annotations.models import DETAILS_BY_KIND, Annotation
 from articles.models import Article
 from entities.models import Entity
@@ -150,3 +151,13 @@ class AnnotationForm(forms.Form):
         new_entity = (data["new_entity_name"], data["new_entity_kind"]) if data["new_entity_name"] else None
         details = {name: data[name] for name in DETAILS_BY_KIND[self.annotation.kind]}
         return {"entity": data.get("entity"), "new_entity": new_entity, "version": data.get("version"), **details}
+
+
+class DownloadForm(forms.Form):
+    """The format a download menu asks for; the page's own form validates what it selects."""
+
+    format = forms.ChoiceField(
+        # A callable: the registry is read when the form is, so every format in it is offered.
+        choices=lambda: [(export.name, export.label) for export in FORMATS.values()],
+        label=gettext_lazy("Format"),
+    )

@@ -1,10 +1,12 @@
 """Who else has an article's page open, and whether its annotations changed: the page's freshness
 check (articles.views.article_fresh), asked every few seconds by every open page, in two queries."""
 
+import datetime
 from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 
 from articles.models import Article, Reader
 
@@ -51,3 +53,15 @@ def check(article_id: int, user_id: int) -> tuple[int, list[str]] | None:
         )
         row = cursor.fetchone()
     return (row[0], row[1]) if row else None
+
+
+def others(article_id: int, user_id: int) -> list[str]:
+    """Who else has the article open, without noting this user (rendering the page writes nothing:
+    its first check, 3 s later, does)."""
+    recently = timezone.now() - datetime.timedelta(seconds=PRESENT_SECONDS)
+    return list(
+        Reader.objects.filter(article_id=article_id, seen_at__gt=recently)
+        .exclude(user_id=user_id)
+        .order_by("user__username")
+        .values_list("user__username", flat=True)
+    )

@@ -3,13 +3,15 @@
 The filters live in the URL, so a desk can be shared, bookmarked and paged through with its
 filters kept. A speaker or claimant is named there by its entity's id; a name typed in the
 filter form is looked up as the entity lookup does and answered with a redirect to that URL.
-Each desk is one page whose filters, counts and rows are one region htmx swaps whole.
+Each desk is one page whose filters, counts and rows are one region htmx swaps whole, and has
+a download of what its filters select, every page of it (annotations.downloads).
 """
 
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotFound, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,10 +20,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from annotations import services
+from annotations import downloads, services
 from annotations.models import Annotation
+from articles.models import Article
 from desks import queries
 from desks.forms import ClaimDeskForm, QuoteDeskForm, VerdictForm
+from entities.models import Entity
 from history.versions import StaleVersion
 from newsroom.http import bad_parameters, wants_fragment
 
@@ -40,22 +44,10 @@ def quote_desk(request):
     if not form.is_valid():
         return bad_parameters(form)
     filters = form.cleaned_data
-    speaker, unmatched = filters["speaker"], ""
-    if name := filters["speaker_name"]:
-        speaker = queries.entity_named(name, kind=Annotation.Kind.QUOTE)
-        if speaker is not None:
-            return redirect(_naming_entity(request, "speaker", speaker.pk))
-        unmatched = name
-    quotes = queries.quotes(
-        speaker=speaker,
-        quote_type=filters["type"],
-        words=filters["words"],
-        since=filters["since"],
-        until=filters["until"],
-    )
-    if unmatched:
-        quotes = quotes.none()  # a name nobody matches finds nothing, rather than everything
-    page = Paginator(quotes, PER_PAGE).get_page(filters["page"])
+    speaker, unmatched, quotes = _quotes_selected(filters)
+    if filters["speaker_name"] and speaker is not None:
+        return redirect(_naming_entity(request, "speaker", speaker.pk))
+    page = Paginator(queries.quotes_in_desk_order(quotes), PER_PAGE).get_page(filters["page"])
     context = {"form": form, "page": page, "speaker": speaker, "unmatched": unmatched, "filtered": _filtered(form)}
     return render(request, f"{QUOTES}#quote-desk" if wants_fragment(request) else QUOTES, context)
 
@@ -68,19 +60,11 @@ def claim_desk(request):
     if not form.is_valid():
         return bad_parameters(form)
     filters = form.cleaned_data
-    claimant, unmatched = filters["claimant"], ""
-    if name := filters["claimant_name"]:
-        claimant = queries.entity_named(name, kind=Annotation.Kind.CLAIM)
-        if claimant is not None:
-            return redirect(_naming_entity(request, "claimant", claimant.pk))
-        unmatched = name
-    claims = queries.claims(claimant=claimant, since=filters["since"], until=filters["until"])
-    if unmatched:
-        claims = claims.none()  # a name nobody matches finds nothing, rather than everything
-    counts = claims.verdict_counts()
+    claimant, unmatched, any_verdict, claims = _claims_selected(filters)
+    if filters["claimant_name"] and claimant is not None:
+        return redirect(_naming_entity(request, "claimant", claimant.pk))
+    counts = any_verdict.verdict_counts()
     verdict = filters["verdict"]
-    if verdict:
-        claims = claims.filter(verdict=verdict)
     rows = queries.claims_in_desk_order(claims, unverified_first=filters["order"] != "newest")
     paginator = Paginator(rows, PER_PAGE)
     # The counts per verdict tell how many rows there are: no count query of its own.
@@ -99,6 +83,63 @@ def claim_desk(request):
         **_counts_context(counts, verdict),
     }
     return render(request, f"{CLAIMS}#claim-desk" if wants_fragment(request) else CLAIMS, context)
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+def quote_desk_download(request):
+    """The quotes the desk's filters select, every page of them (its download menu)."""
+    form = QuoteDeskForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    *_, quotes = _quotes_selected(form.cleaned_data)
+    return downloads.download(request, scope="quotes", articles=Article.objects.all(), annotations=quotes)
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+def claim_desk_download(request):
+    """The claims the desk's filters select, every page of them (its download menu)."""
+    form = ClaimDeskForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    *_, claims = _claims_selected(form.cleaned_data)
+    return downloads.download(request, scope="claims", articles=Article.objects.all(), annotations=claims)
+
+
+def _quotes_selected(filters: dict) -> tuple[Entity | None, str, QuerySet[Annotation]]:
+    """The speaker the desk's cleaned filters name (by id, or the one a typed name finds), the
+    name if nobody matches it, and the quotes the filters select: the page and its download
+    share it, so a download holds what the desk shows."""
+    speaker, unmatched = _chosen(filters, "speaker", kind=Annotation.Kind.QUOTE)
+    quotes = queries.quotes(
+        speaker=speaker,
+        quote_type=filters["type"],
+        words=filters["words"],
+        since=filters["since"],
+        until=filters["until"],
+    )
+    return speaker, unmatched, quotes.none() if unmatched else quotes
+
+
+def _claims_selected(filters: dict) -> tuple[Entity | None, str, QuerySet[Annotation], QuerySet[Annotation]]:
+    """As _quotes_selected(), with the claims of any verdict (which the counts per verdict
+    count) before those of the verdict chosen."""
+    claimant, unmatched = _chosen(filters, "claimant", kind=Annotation.Kind.CLAIM)
+    claims = queries.claims(claimant=claimant, since=filters["since"], until=filters["until"])
+    if unmatched:
+        claims = claims.none()
+    verdict = filters["verdict"]
+    return claimant, unmatched, claims, claims.filter(verdict=verdict) if verdict else claims
+
+
+def _chosen(filters: dict, field: str, *, kind: str) -> tuple[Entity | None, str]:
+    """The entity the filters name by id, or the one the typed name finds instead; the name
+    when nobody matches it (which then finds nothing, rather than everything)."""
+    if name := filters[f"{field}_name"]:
+        entity = queries.entity_named(name, kind=kind)
+        return entity, "" if entity is not None else name
+    return filters[field], ""
 
 
 @require_POST

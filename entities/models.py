@@ -18,6 +18,11 @@ from newsroom.postgres import choices_constraint, unaccent, version_trigger
 WIKIDATA_QID = re.compile(r"Q[1-9][0-9]*")
 
 
+def wikidata_url(external_id: str) -> str:
+    """The Wikidata page of a QID; empty for any other identifier (or none)."""
+    return f"https://www.wikidata.org/wiki/{external_id}" if WIKIDATA_QID.fullmatch(external_id) else ""
+
+
 class EntityKind(models.TextChoices):
     PERSON = "person", gettext_lazy("Person")
     ORGANISATION = "organisation", gettext_lazy("Organisation")
@@ -153,7 +158,7 @@ class Entity(KeptByTheDatabase):
     @property
     def wikidata_url(self) -> str:
         """The Wikidata page of the entity's QID, if it has one."""
-        return f"https://www.wikidata.org/wiki/{self.external_id}" if WIKIDATA_QID.fullmatch(self.external_id) else ""
+        return wikidata_url(self.external_id)
 
     @property
     def annotation_count(self) -> int:

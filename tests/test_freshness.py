@@ -42,7 +42,7 @@ def test_others_changes_come_with_the_text_list_and_counts(client_for, editor, o
 
 def test_it_shows_who_else_has_the_article_open(client_for, editor, other_editor):
     article = make_article(BODY)
-    client_for(other_editor).get(article.get_absolute_url())
+    _check(client_for(other_editor), article, 0)  # their page's check notes them; opening writes nothing
     page = client_for(editor).get(article.get_absolute_url()).content.decode()
     assert "Also open: ede" in page
     response = _check(client_for(editor), article, 0, present="ede")
