@@ -6,11 +6,10 @@ bulk ``.update()``, the admin, raw SQL. Who and from where travel with each stat
 transaction-local settings (history.context) and are stored denormalised on each row, so
 recording costs one INSERT and nothing is shared between concurrent writers.
 
-Append-only: triggers refuse UPDATE, DELETE and TRUNCATE of these tables to everyone.
+Append-only: a trigger refuses UPDATE and DELETE of these rows to every role (migration 0003).
 """
 
 import pghistory
-import pgtrigger
 from django.db import models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -42,13 +41,6 @@ class Origin(models.TextChoices):
     CODE = "code", gettext_lazy("by a command or script")
 
 
-def _protected() -> list:
-    # Refused to every role, the table's owner included (a trigger, not a GRANT). TRUNCATE is not:
-    # it takes the owner's privilege, which a deployment keeps from the app's role, and the test
-    # suite empties tables with it.
-    return [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
-
-
 def _event_model(tracked, *trackers, **options):
     return pghistory.create_event_model(
         tracked,
@@ -57,7 +49,8 @@ def _event_model(tracked, *trackers, **options):
         obj_field=pghistory.ObjForeignKey(related_name="events", db_index=False),
         context_field=pghistory.ContextJSONField(),
         context_id_field=pghistory.ContextUUIDField(),
-        append_only=False,  # _protected() below, with TRUNCATE too
+        # Refused by a trigger of our own (migration 0003), which pgtrigger's "ignore" cannot switch off.
+        append_only=False,
         app_label="history",
         **options,
     )
@@ -100,7 +93,6 @@ class AnnotationEvent(
     Recorded,
 ):
     class Meta:
-        triggers = _protected()
         # No one may add, change or delete history, so no such permission exists.
         default_permissions = ("view",)
         permissions = [("view_activity", "Can see everyone's activity")]
@@ -127,7 +119,6 @@ class EntityEvent(
     Recorded,
 ):
     class Meta:
-        triggers = _protected()
         default_permissions = ("view",)
         indexes = [
             models.Index(fields=["pgh_obj", "pgh_id"], name="entity_event_obj_idx"),
@@ -151,7 +142,6 @@ class ArticleEvent(
     Recorded,
 ):
     class Meta:
-        triggers = _protected()
         default_permissions = ("view",)
         indexes = [
             models.Index(fields=["pgh_obj", "pgh_id"], name="article_event_obj_idx"),

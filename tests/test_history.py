@@ -185,8 +185,10 @@ def test_history_cannot_be_altered_even_with_sql(editor, article, model, stateme
     _claim(article, editor)
     make_entity("Valaki")
     article_services.update_article(article, by=editor, title="Más", status="done")
-    refused = pytest.raises(ProgrammingError, match="Cannot update or delete")
+    refused = pytest.raises(ProgrammingError, match="History is append-only")
     with refused, transaction.atomic(), connection.cursor() as cursor:
+        # pgtrigger's way of switching its triggers off does not switch this one off.
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{history_append_only}"])
         cursor.execute(statement.format(table=model._meta.db_table))
     assert model.objects.exists()
 
