@@ -61,15 +61,23 @@ class EntityQuerySet(models.QuerySet):
                 Q(spelling_keys__contains=[spelling.transliteration_key(text)])
                 | Q(search_names__trigram_word_similar=query)
             )
-            .order_by("-exact", "-similarity", "name")
+            .order_by("-exact", "-similarity", "name_sort_key")
         )
 
 
 class Entity(KeptByTheDatabase):
     Kind = EntityKind
 
-    # Sorted the Hungarian way (Á with A, Cs after C): the collation made by migration 0005.
+    # Compared in the collation of migration 0005 (lower() for the unique name); sorted by name_sort_key.
     name = models.CharField(max_length=200, db_collation="newsroom_hu")
+    # The name's place in Hungarian alphabetical order (Á with A, Cs after C, Ö after O, Zs last) as
+    # text that sorts byte by byte, kept by the database (function of migration 0007), so names
+    # sort the Hungarian way on every PostgreSQL, with ICU or without (the embedded one).
+    name_sort_key = models.GeneratedField(
+        expression=models.Func("name", function="newsroom_hungarian_sort_key"),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+    )
     kind = models.CharField(max_length=12, choices=Kind)
     aliases = ArrayField(
         models.CharField(max_length=200), default=list, blank=True, help_text="Other spellings, one per item."
@@ -106,7 +114,7 @@ class Entity(KeptByTheDatabase):
         verbose_name = gettext_lazy("entity")
         verbose_name_plural = gettext_lazy("entities")
         db_table = "articles_entity"  # where it lived before the entities app (migration 0001)
-        ordering = ["name"]
+        ordering = ["name_sort_key"]
         permissions = [("merge_entity", "Can merge a duplicate entity into another")]
         indexes = [
             # Finding an entity by any of its spellings, as written or transliterated.
@@ -114,11 +122,14 @@ class Entity(KeptByTheDatabase):
             GinIndex(fields=["spelling_keys"], name="entity_spelling_keys_gin"),
             # Finding an entity by a similar spelling: Entity.objects.matching().
             GinIndex(fields=["search_names"], opclasses=["gin_trgm_ops"], name="entity_search_names_trgm"),
-            # The catalogue's three orders (entities.views.entity_list).
-            models.Index(fields=["name", "id"], name="entity_by_name_idx"),
-            models.Index(fields=["-mention_count", "name", "id"], name="entity_most_mentioned_idx"),
+            # The catalogue's three orders (entities.views.ORDERS), names in Hungarian order.
+            models.Index(fields=["name_sort_key", "id"], name="entity_by_hungarian_name_idx"),
+            models.Index(fields=["-mention_count", "name_sort_key", "id"], name="entity_most_mentioned_hu_idx"),
             models.Index(
-                models.F("last_annotated_at").desc(nulls_last=True), "name", "id", name="entity_recently_annotated_idx"
+                models.F("last_annotated_at").desc(nulls_last=True),
+                "name_sort_key",
+                "id",
+                name="entity_recent_by_hu_name_idx",
             ),
         ]
         constraints = [
