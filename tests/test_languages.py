@@ -122,7 +122,12 @@ def test_every_message_the_code_marks_is_in_the_catalogue_and_translated(path, t
     """A string marked for translation but never added to the catalogue (or added untranslated) fails here."""
     copy = tmp_path_factory.getbasetemp() / "extracted-sources"
     extracted = extracted_messages(copy, path.stem)
-    assert len(extracted) > (100 if path.stem == "django" else 3)
+    # Read from templates, Python and scripts alike (the extraction itself works).
+    samples = {
+        "django": ["Skip to content", "Entity mention"],
+        "djangojs": ["The server cannot be reached. Nothing was saved."],
+    }
+    assert {(None, sample) for sample in samples[path.stem]} <= extracted
     translated = {
         (e["msgctxt"], e["msgid"])
         for e in read_po(path)
