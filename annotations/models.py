@@ -282,14 +282,15 @@ def _spans_sql() -> str:
 
     quote = connection.ops.quote_name
     return (
-        f"SELECT id, start, {quote('end')}, kind, (SELECT annotation_version FROM {quote(Article._meta.db_table)} "
-        f"WHERE id = %(article)s) FROM {quote(Annotation._meta.db_table)} WHERE article_id = %(article)s "
+        f"SELECT id, start, {quote('end')}, kind, verdict, "
+        f"(SELECT annotation_version FROM {quote(Article._meta.db_table)} WHERE id = %(article)s) "
+        f"FROM {quote(Annotation._meta.db_table)} WHERE article_id = %(article)s "
         f"ORDER BY start, {quote('end')} DESC, id"
     )
 
 
-def spans_and_version(article_id: int) -> tuple[list[tuple[int, int, int, str]], int | None]:
-    """Every annotation of the article as (id, start, end, kind) in text order, and the article's
+def spans_and_version(article_id: int) -> tuple[list[tuple[int, int, int, str, str]], int | None]:
+    """Every annotation of the article as (id, start, end, kind, verdict) in text order, and the article's
     annotation_version, in one query (None when the article has no annotations).
 
     Answering a create needs this and runs it every time: the SQL is written once here, as
@@ -298,4 +299,4 @@ def spans_and_version(article_id: int) -> tuple[list[tuple[int, int, int, str]],
     with connection.cursor() as cursor:
         cursor.execute(_spans_sql(), {"article": article_id})
         rows = cursor.fetchall()
-    return [row[:4] for row in rows], (rows[0][4] if rows else None)
+    return [row[:5] for row in rows], (rows[0][5] if rows else None)

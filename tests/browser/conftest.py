@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.browser.helpers import LOCALES, Words, give_session
+from tests.browser.helpers import AXE, AXE_PATH, LOCALES, Words, give_session
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -77,3 +77,10 @@ def log_in(page, live_server):
         return page
 
     return log_in_as
+
+
+@pytest.fixture
+def audited(page):
+    """The page, able to run axe (helpers.audit)."""
+    page.route(f"**{AXE_PATH}", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+    return page

@@ -2,6 +2,7 @@
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,13 @@ from django.test import Client
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation.trans_real import DjangoTranslation
+
+# axe-core 4.14.1 (MPL-2.0, its LICENSE beside it). Playwright's add_script_tag(path=…) inlines the file,
+# which the Content-Security-Policy refuses (script-src 'self'): the `audited` page (conftest) serves it
+# from a same-origin address instead, so pages are audited under the real policy.
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+AXE_PATH = "/__test__/axe.min.js"  # answered by the test, never by the app
+IMPACTS = ("serious", "critical")
 
 # The browser's Accept-Language for each language of the interface (README, "Languages").
 LOCALES = {"hu": "hu-HU", "en": "en-GB"}
@@ -129,3 +137,16 @@ def expect_focused(locator, timeout: float = 10.0) -> None:
 
 def _focused(page) -> str:
     return page.evaluate("() => document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'")
+
+
+def audit(page) -> list[str]:
+    """The serious and critical findings of axe on the page as it is now, one line each (an `audited` page)."""
+    if not page.evaluate("() => 'axe' in window"):
+        page.add_script_tag(url=AXE_PATH)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{page.url} {violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results["violations"]
+        if violation["impact"] in IMPACTS
+        for node in violation["nodes"]
+    ]

@@ -1,45 +1,15 @@
 """axe-core checks every page, as the policy enforces it, for serious and critical findings, in Hungarian
-and in English.
-
-axe is vendored in tests/browser/vendor/ (axe-core 4.14.1, MPL-2.0, its LICENSE beside it). Playwright's
-add_script_tag(path=…) inlines the file, which the Content-Security-Policy refuses (script-src 'self'):
-page.route serves it from a same-origin address instead, so the pages are audited under the real policy.
-"""
-
-from pathlib import Path
+and in English (helpers.audit, with axe vendored in tests/browser/vendor/)."""
 
 import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
-from tests.browser.helpers import expect_focused, in_both_languages
+from tests.browser.helpers import audit, expect_focused, in_both_languages
 from tests.factories import make_annotation, make_article, make_entity, span_of
 from tests.test_import_page import waiting_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
-IMPACTS = ("serious", "critical")
-AXE_PATH = "/__test__/axe.min.js"  # answered by the test, never by the app
-
-
-def audit(page) -> list[str]:
-    """The serious and critical findings of axe on the page as it is now, one line each."""
-    if not page.evaluate("() => 'axe' in window"):
-        page.add_script_tag(url=AXE_PATH)
-    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{page.url} {violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
-        for violation in results["violations"]
-        if violation["impact"] in IMPACTS
-        for node in violation["nodes"]
-    ]
-
-
-@pytest.fixture
-def audited(page):
-    page.route(f"**{AXE_PATH}", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
-    return page
 
 
 @in_both_languages

@@ -5,11 +5,12 @@ What shows the interface's words runs in Hungarian and in English (in_both_langu
 import re
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from articles.models import Article
-from tests.browser.helpers import drag_select, expect_focused, give_session, in_both_languages
+from tests.browser.helpers import audit, drag_select, expect_focused, give_session, in_both_languages
 from tests.browser.test_annotating import SAMPLE_PARAGRAPH, open_article
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
@@ -207,12 +208,25 @@ def test_files_dropped_on_the_drop_box_are_imported(admin, log_in, words):
     assert Article.objects.get().title.startswith("Ledobott")
 
 
-def test_verdicts_differ_by_sign_and_nested_claims_by_their_line(editor, log_in):
-    words = [f"Állítás{n}" for n in range(len(Annotation.Verdict.values))]
-    article = make_article(" ".join(words) + ".")
-    for word, verdict in zip(words, Annotation.Verdict.values, strict=True):
+def _luminance(css_colour: str) -> float:
+    """WCAG's relative luminance of an rgb()/rgba() colour as getComputedStyle gives it (opaque)."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"[\d.]+", css_colour)[:3])
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    lighter, darker = sorted([_luminance(first), _luminance(second)], reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@in_both_languages
+def test_verdicts_differ_by_tint_sign_and_words_and_nested_claims_by_their_line(editor, audited, log_in, words):
+    terms = [f"Állítás{n}" for n in range(len(Annotation.Verdict.values))]
+    article = make_article(" ".join(terms) + ".")
+    for word, verdict in zip(terms, Annotation.Verdict.values, strict=True):
         make_annotation(article, *span_of(article, word), kind="claim", verdict=verdict, author=editor)
-    make_annotation(article, *span_of(article, f"{words[0]} {words[1]}"), kind="claim", author=editor)
+    make_annotation(article, *span_of(article, f"{terms[0]} {terms[1]}"), kind="claim", author=editor)
     page = log_in(editor)
     page.goto(f"/articles/{article.pk}/")
 
@@ -223,6 +237,24 @@ def test_verdicts_differ_by_sign_and_nested_claims_by_their_line(editor, log_in)
     signs = {sign for sign, _ in looks}
     assert len(signs) == len(Annotation.Verdict.values) and "none" not in signs, looks
     assert len({colour for _, colour in looks}) == len(Annotation.Verdict.values), looks
+
+    # Each claim's words are tinted by its verdict, the tint 3:1 against the page and the text 4.5:1 over it,
+    # and the highlight says its verdict in words (its description, from the list).
+    page_colour = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    tints = {}
+    for word, verdict in zip(terms[2:], Annotation.Verdict.values[2:], strict=True):
+        mark = page.locator("mark.hl-claim", has_text=word)
+        background, text = mark.evaluate("(m) => [getComputedStyle(m).backgroundColor, getComputedStyle(m).color]")
+        tints[verdict] = background
+        assert _contrast(background, page_colour) >= 3, (verdict, background)
+        assert _contrast(background, text) >= 4.5, (verdict, background, text)
+        label = Annotation.Verdict(verdict).label
+        with translation.override(words.language):
+            expect(mark).to_have_accessible_description(re.compile(re.escape(str(label))))
+    nested = page.locator("mark.hl-claim", has_text=terms[1])  # inside the outer, unverified claim: its own
+    tints["true"] = nested.evaluate("(m) => getComputedStyle(m).backgroundColor")
+    assert len(set(tints.values())) == len(tints) == len(Annotation.Verdict.values) - 1, tints
+
     thickness = page.locator("mark.hl-claim").evaluate_all(
         "(marks) => marks.map((mark) => [mark.dataset.depth, getComputedStyle(mark).textDecorationThickness])"
     )
@@ -230,3 +262,6 @@ def test_verdicts_differ_by_sign_and_nested_claims_by_their_line(editor, log_in)
         len({line for depth, line in thickness if depth == "1"} & {line for depth, line in thickness if depth == "2"})
         == 0
     )
+    page.locator("article.article-body").screenshot(path=f"/tmp/verdict-tints-{words.language}.png")
+    findings = audit(page)
+    assert findings == [], "\n".join(findings)
