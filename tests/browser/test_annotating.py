@@ -26,7 +26,7 @@ def open_article(log_in, user, body: str):
     return article, page
 
 
-@in_both_languages
+# The same in Hungarian: tests/browser/test_languages.py.
 def test_select_press_q_and_the_quote_is_there_after_a_reload(editor, log_in, words):
     article, page = open_article(log_in, editor, "Első bekezdés.\n\n" + SAMPLE_PARAGRAPH)
 
@@ -67,7 +67,6 @@ def test_offsets_stay_right_after_a_combining_accent(editor, log_in):
     assert (annotation.start, annotation.end) == span_of(article, "Sojgu") == (26, 31)
 
 
-@in_both_languages
 def test_a_selection_across_paragraphs_is_one_annotation(editor, log_in, words):
     _, page = open_article(log_in, editor, "Első bekezdés vége.\n\nMásodik bekezdés eleje.")
 

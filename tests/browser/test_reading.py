@@ -1,5 +1,4 @@
-"""Reading in a real browser: logging in, finding an article with the htmx search, reading it (in Hungarian and
-in English)."""
+"""Reading in a real browser: logging in, finding an article with the htmx search, reading it."""
 
 import pytest
 from django.utils import translation
@@ -8,13 +7,12 @@ from playwright.sync_api import expect
 from annotations.models import Annotation
 from articles.models import Article, format_partial_date
 from imports.importing import SeedSource, import_seed_files
-from tests.browser.helpers import in_both_languages
 from tests.factories import make_annotation, make_article, span_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@in_both_languages
+# Logging in and annotating in Hungarian: tests/browser/test_languages.py.
 def test_an_editor_logs_in_finds_the_sample_and_reads_it(editor, page, sample_bytes, words):
     import_seed_files([SeedSource("000_a45e6700e34eec7b.txt", lambda: sample_bytes)])
     make_article("Egy másik cikk a kurszki régióról. Szöveg.", title="Egy másik cikk")
