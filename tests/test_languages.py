@@ -96,11 +96,13 @@ def extracted_messages(copy: Path, domain: str) -> set[tuple[str | None, str]]:
     beside templates while reading them) are never touched.
     """
     if not copy.exists():
-        for path in ROOT.rglob("*"):
-            relative = path.relative_to(ROOT)
-            if path.suffix in EXTRACTED_SUFFIXES and path.is_file() and not NOT_EXTRACTED & set(relative.parts):
-                (copy / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, copy / relative)
+        for folder, folders, files in os.walk(ROOT):
+            folders[:] = [name for name in folders if name not in NOT_EXTRACTED]  # never into .venv or .git
+            relative = Path(folder).relative_to(ROOT)
+            for name in files:
+                if Path(name).suffix in EXTRACTED_SUFFIXES:
+                    (copy / relative).mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(Path(folder, name), copy / relative / name)
         (copy / "locale").mkdir()
     with override_settings(LOCALE_PATHS=[copy / "locale"]), _working_directory(copy):
         call_command("makemessages", locale=["hu"], domain=domain, verbosity=0)
