@@ -184,22 +184,26 @@ def _segment_markup(covering: Iterable[Annotation], anchored: list[int] | None) 
         return anchors + "{}"
     covering = sorted(covering, key=text_order)
     # The innermost annotation is the one a click on this text means.
-    innermost = min(covering, key=lambda a: (a.end - a.start, -a.start))
+    innermost = min(covering, key=_inner_first)
     classes = " ".join(HIGHLIGHT_CLASSES[kind] for kind in sorted({a.kind for a in covering}))
     ids = " ".join(f"{a.pk:d}" for a in covering)
     # The innermost claim's verdict tints the text (a constant of the choices, never text from the database).
     claims = [a for a in covering if a.kind == Annotation.Kind.CLAIM]
-    verdict = VERDICT_ATTRIBUTES[min(claims, key=lambda a: (a.end - a.start, -a.start)).verdict] if claims else ""
+    verdict = VERDICT_ATTRIBUTES[min(claims, key=_inner_first).verdict] if claims else ""
     # Screen readers read each annotation's kind and details (verdict, speaker…) from its entry in
     # the list beside the text, innermost first, in the page's language: no text is added to the body.
     described = " ".join(
-        f"annotation-kind-{a.pk:d} annotation-details-{a.pk:d}"
-        for a in sorted(covering, key=lambda a: (a.end - a.start, -a.start))
+        f"annotation-kind-{a.pk:d} annotation-details-{a.pk:d}" for a in sorted(covering, key=_inner_first)
     )
     return (
         f'{anchors}<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost.pk:d}"{verdict} '
         f'data-depth="{min(len(covering), 4)}" aria-describedby="{described}">{{}}</mark>'
     )
+
+
+def _inner_first(annotation) -> tuple[int, int]:
+    """Sorts annotations over the same text from the innermost (the shortest, the later) out."""
+    return annotation.end - annotation.start, -annotation.start
 
 
 def kinds_in(annotations: Iterable[Annotation | ShownAnnotation]) -> dict[str, int]:
