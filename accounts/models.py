@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class Preferences(models.Model):
     """What a person chose for themselves, kept with their account so it follows them to any browser."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences", verbose_name=_("user")
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
 
     class Meta:

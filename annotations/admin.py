@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from annotations import services
 from annotations.models import DETAILS_BY_KIND, Annotation
@@ -49,6 +50,6 @@ class AnnotationAdmin(WritesThroughServices, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__body", "article__search_vector")
 
-    @admin.display(description="Text", ordering="exact")
+    @admin.display(description=gettext_lazy("text"), ordering="exact")
     def short_exact(self, annotation: Annotation) -> str:
         return annotation.exact if len(annotation.exact) <= 80 else annotation.exact[:79] + "…"

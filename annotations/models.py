@@ -105,33 +105,76 @@ class Annotation(models.Model):
     # How much text around the span is kept to find it again (W3C TextQuoteSelector).
     CONTEXT_LENGTH = 32
 
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="annotations")
-    kind = models.CharField(max_length=6, choices=Kind)
-    start = models.PositiveIntegerField(help_text="Unicode code point offset into the body, inclusive.")
-    end = models.PositiveIntegerField(help_text="Unicode code point offset into the body, exclusive.")
-    exact = models.TextField(help_text="The annotated text: body[start:end].")
-    prefix = models.TextField(blank=True, help_text="Text just before the span, to re-anchor it.")
-    suffix = models.TextField(blank=True, help_text="Text just after the span, to re-anchor it.")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="annotations", verbose_name=gettext_lazy("article")
+    )
+    kind = models.CharField(max_length=6, choices=Kind, verbose_name=gettext_lazy("kind"))
+    start = models.PositiveIntegerField(
+        help_text=gettext_lazy("Unicode code point offset into the body, inclusive."),
+        verbose_name=gettext_lazy("start"),
+    )
+    end = models.PositiveIntegerField(
+        help_text=gettext_lazy("Unicode code point offset into the body, exclusive."), verbose_name=gettext_lazy("end")
+    )
+    exact = models.TextField(
+        help_text=gettext_lazy("The annotated text: body[start:end]."), verbose_name=gettext_lazy("text")
+    )
+    prefix = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("Text just before the span, to re-anchor it."),
+        verbose_name=gettext_lazy("text before"),
+    )
+    suffix = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("Text just after the span, to re-anchor it."),
+        verbose_name=gettext_lazy("text after"),
+    )
     entity = models.ForeignKey(
         "entities.Entity",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="annotations",
-        help_text="The speaker of a quote, the claimant of a claim, who is behind a source, "
-        "or the entity a mention names.",
+        help_text=gettext_lazy(
+            "The speaker of a quote, the claimant of a claim, who is behind a source, or the entity a mention names."
+        ),
+        verbose_name=gettext_lazy("entity"),
     )
-    verdict = models.CharField(max_length=12, choices=Verdict, blank=True, help_text="Claims only.")
+    verdict = models.CharField(
+        max_length=12,
+        choices=Verdict,
+        blank=True,
+        help_text=gettext_lazy("Claims only."),
+        verbose_name=gettext_lazy("verdict"),
+    )
     evidence = ArrayField(
         models.URLField(max_length=500),
         default=list,
         blank=True,
-        help_text="Claims only: links that support a verdict.",
+        help_text=gettext_lazy("Claims only: links that support a verdict."),
+        verbose_name=gettext_lazy("evidence"),
     )
-    quote_type = models.CharField(max_length=8, choices=QuoteType, blank=True, help_text="Quotes only.")
-    cue_verb = models.CharField(max_length=60, blank=True, help_text="Quotes only: the verb of saying, e.g. mondta.")
-    source_type = models.CharField(max_length=11, choices=SourceType, blank=True, help_text="Sources only.")
-    note = models.TextField(blank=True)
+    quote_type = models.CharField(
+        max_length=8,
+        choices=QuoteType,
+        blank=True,
+        help_text=gettext_lazy("Quotes only."),
+        verbose_name=gettext_lazy("quote type"),
+    )
+    cue_verb = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text=gettext_lazy("Quotes only: the verb of saying, e.g. mondta."),
+        verbose_name=gettext_lazy("cue verb"),
+    )
+    source_type = models.CharField(
+        max_length=11,
+        choices=SourceType,
+        blank=True,
+        help_text=gettext_lazy("Sources only."),
+        verbose_name=gettext_lazy("source type"),
+    )
+    note = models.TextField(blank=True, verbose_name=gettext_lazy("note"))
     # Who set a claim's verdict last, and when (annotations.services); empty until someone does.
     verdict_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,21 +182,31 @@ class Annotation(models.Model):
         blank=True,
         on_delete=models.PROTECT,  # as the author: who decided is kept, people are deactivated
         related_name="+",
-        help_text="Claims only: who set the verdict last.",
+        help_text=gettext_lazy("Claims only: who set the verdict last."),
+        verbose_name=gettext_lazy("verdict set by"),
     )
     verdict_set_at = models.DateTimeField(
-        null=True, blank=True, help_text="Claims only: when the verdict was set last."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Claims only: when the verdict was set last."),
+        verbose_name=gettext_lazy("verdict set at"),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="annotations",
+        verbose_name=gettext_lazy("author"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated"))
     # Kept by the database (VERSION_TRIGGER): what an editor loaded is compared with it on saving,
     # so that a change made by someone else meanwhile is never overwritten unseen (services).
     version = models.PositiveIntegerField(
         default=1,
         db_default=1,
         editable=False,
-        help_text="Goes up by one with every change of what people edit; any value written is ignored.",
+        help_text=gettext_lazy("Goes up by one with every change of what people edit; any value written is ignored."),
+        verbose_name=gettext_lazy("version"),
     )
 
     objects = AnnotationQuerySet.as_manager()
@@ -258,14 +311,15 @@ def _spans_sql() -> str:
 
     quote = connection.ops.quote_name
     return (
-        f"SELECT id, start, {quote('end')}, kind, (SELECT annotation_version FROM {quote(Article._meta.db_table)} "
-        f"WHERE id = %(article)s) FROM {quote(Annotation._meta.db_table)} WHERE article_id = %(article)s "
+        f"SELECT id, start, {quote('end')}, kind, verdict, "
+        f"(SELECT annotation_version FROM {quote(Article._meta.db_table)} WHERE id = %(article)s) "
+        f"FROM {quote(Annotation._meta.db_table)} WHERE article_id = %(article)s "
         f"ORDER BY start, {quote('end')} DESC, id"
     )
 
 
-def spans_and_version(article_id: int) -> tuple[list[tuple[int, int, int, str]], int | None]:
-    """Every annotation of the article as (id, start, end, kind) in text order, and the article's
+def spans_and_version(article_id: int) -> tuple[list[tuple[int, int, int, str, str]], int | None]:
+    """Every annotation of the article as (id, start, end, kind, verdict) in text order, and the article's
     annotation_version, in one query (None when the article has no annotations).
 
     Answering a create needs this and runs it every time: the SQL is written once here, as
@@ -274,4 +328,4 @@ def spans_and_version(article_id: int) -> tuple[list[tuple[int, int, int, str]],
     with connection.cursor() as cursor:
         cursor.execute(_spans_sql(), {"article": article_id})
         rows = cursor.fetchall()
-    return [row[:4] for row in rows], (rows[0][4] if rows else None)
+    return [row[:5] for row in rows], (rows[0][5] if rows else None)

@@ -31,6 +31,8 @@ from annotations.models import Annotation, text_order
 PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 SWAP_OOB = SafeString(' hx-swap-oob="true"')  # a fragment that replaces its namesake in the page
 HIGHLIGHT_CLASSES = {kind: f"hl-{kind}" for kind in Annotation.Kind.values}
+# A claim's highlight is tinted by its verdict (static/css/newsroom.css); its description says it in words.
+VERDICT_ATTRIBUTES = {verdict: f' data-verdict="{verdict}"' for verdict in Annotation.Verdict.values}
 ITEM_CLASSES = {kind: f"annotation kind-{kind}" for kind in Annotation.Kind.values}
 # An entry of the annotation list (annotation_item), its details and extras between these two.
 # Numbers, constants and the time go in here; then format_html escapes the values into the {{}}.
@@ -182,19 +184,26 @@ def _segment_markup(covering: Iterable[Annotation], anchored: list[int] | None) 
         return anchors + "{}"
     covering = sorted(covering, key=text_order)
     # The innermost annotation is the one a click on this text means.
-    innermost = min(covering, key=lambda a: (a.end - a.start, -a.start))
+    innermost = min(covering, key=_inner_first)
     classes = " ".join(HIGHLIGHT_CLASSES[kind] for kind in sorted({a.kind for a in covering}))
     ids = " ".join(f"{a.pk:d}" for a in covering)
+    # The innermost claim's verdict tints the text (a constant of the choices, never text from the database).
+    claims = [a for a in covering if a.kind == Annotation.Kind.CLAIM]
+    verdict = VERDICT_ATTRIBUTES[min(claims, key=_inner_first).verdict] if claims else ""
     # Screen readers read each annotation's kind and details (verdict, speaker…) from its entry in
     # the list beside the text, innermost first, in the page's language: no text is added to the body.
     described = " ".join(
-        f"annotation-kind-{a.pk:d} annotation-details-{a.pk:d}"
-        for a in sorted(covering, key=lambda a: (a.end - a.start, -a.start))
+        f"annotation-kind-{a.pk:d} annotation-details-{a.pk:d}" for a in sorted(covering, key=_inner_first)
     )
     return (
-        f'{anchors}<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost.pk:d}" '
+        f'{anchors}<mark class="hl {classes}" data-annotations="{ids}" data-annotation="{innermost.pk:d}"{verdict} '
         f'data-depth="{min(len(covering), 4)}" aria-describedby="{described}">{{}}</mark>'
     )
+
+
+def _inner_first(annotation) -> tuple[int, int]:
+    """Sorts annotations over the same text from the innermost (the shortest, the later) out."""
+    return annotation.end - annotation.start, -annotation.start
 
 
 def kinds_in(annotations: Iterable[Annotation | ShownAnnotation]) -> dict[str, int]:

@@ -225,6 +225,7 @@ class Span(NamedTuple):
     start: int
     end: int
     kind: str
+    verdict: str  # a claim's highlight is tinted by it
 
 
 def _page_updates(request, article: Article, annotation: Annotation, change: Change) -> str:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from articles import services
 from articles.models import Article
@@ -34,6 +35,6 @@ class ArticleAdmin(WritesThroughServices, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # articles come from seed files (the Import page)
 
-    @admin.display(description="Published", ordering="published_on")
+    @admin.display(description=gettext_lazy("published"), ordering="published_on")
     def published(self, article: Article) -> str:
         return article.publication_date_display

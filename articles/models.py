@@ -74,30 +74,49 @@ class Article(KeptByTheDatabase):
     DATABASE_KEPT_FIELDS = frozenset({"annotation_version"})
     Status = ArticleStatus
 
-    title = models.CharField(max_length=300)
-    body = models.TextField(help_text="Normalised text (NFC, \\n line endings); annotation offsets point into it.")
-    published_on = models.DateField(help_text="First day of the period when the precision is a month or a year.")
-    date_precision = models.CharField(max_length=5, choices=DatePrecision)
-    language = models.CharField(max_length=8, default="hu", db_default="hu")
-    source_filename = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=300, verbose_name=gettext_lazy("title"))
+    body = models.TextField(
+        help_text=gettext_lazy("Normalised text (NFC, \\n line endings); annotation offsets point into it."),
+        verbose_name=gettext_lazy("text"),
+    )
+    published_on = models.DateField(
+        help_text=gettext_lazy("First day of the period when the precision is a month or a year."),
+        verbose_name=gettext_lazy("published"),
+    )
+    date_precision = models.CharField(max_length=5, choices=DatePrecision, verbose_name=gettext_lazy("date precision"))
+    language = models.CharField(max_length=8, default="hu", db_default="hu", verbose_name=gettext_lazy("language"))
+    source_filename = models.CharField(max_length=255, blank=True, verbose_name=gettext_lazy("source file name"))
     content_sha256 = models.CharField(
-        "SHA-256", max_length=64, unique=True, editable=False, help_text="Of the normalised body."
+        "SHA-256", max_length=64, unique=True, editable=False, help_text=gettext_lazy("Of the normalised body.")
     )
-    status = models.CharField(max_length=11, choices=Status, default=Status.NEW, db_default=Status.NEW)
+    status = models.CharField(
+        max_length=11, choices=Status, default=Status.NEW, db_default=Status.NEW, verbose_name=gettext_lazy("status")
+    )
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("imported by"),
     )
-    imported_at = models.DateTimeField(db_default=Now(), editable=False)
+    imported_at = models.DateTimeField(db_default=Now(), editable=False, verbose_name=gettext_lazy("imported at"))
     # Kept by the database itself (triggers, migration annotations 0002), so no write can forget it.
     annotation_version = models.PositiveBigIntegerField(
         default=0,
         db_default=0,
         editable=False,
-        help_text="Goes up by one with every statement that adds, changes or deletes annotations of this "
-        "article, or renames an entity they name: the page keeps the version it shows.",
+        help_text=gettext_lazy(
+            "Goes up by one with every statement that adds, changes or deletes annotations of this "
+            "article, or renames an entity they name: the page keeps the version it shows."
+        ),
+        verbose_name=gettext_lazy("annotation version"),
     )
     search_vector = models.GeneratedField(
-        expression=ARTICLE_SEARCH_VECTOR, output_field=SearchVectorField(), db_persist=True
+        expression=ARTICLE_SEARCH_VECTOR,
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=gettext_lazy("search vector"),
     )
 
     objects = ArticleQuerySet.as_manager()

@@ -475,13 +475,13 @@ def _named(entity: Entity) -> str:
 
 
 def write(out: TextIO, format: Format) -> int:
-    """The whole catalogue in ``format``, by kind then name; how many entities were written.
+    """The whole catalogue in ``format``, by kind then name (Hungarian order); how many entities were written.
 
     Every column is written for every entity (empty when unknown), so lines line up and an
     import of the file changes nothing.
     """
     entities = (
-        Entity.objects.order_by("kind", "name")
+        Entity.objects.order_by("kind", "name_sort_key")
         .values_list("name", "kind", "aliases", "description", "external_id")
         .iterator(chunk_size=2000)
     )
@@ -519,5 +519,7 @@ def aliases_with_separator() -> list[Entity]:
 def external_ids_not_qids() -> list[Entity]:
     """Entities whose identifier is not a Wikidata QID: written as they are, refused when imported."""
     return list(
-        Entity.objects.exclude(external_id="").exclude(external_id__regex=rf"^{QID.pattern}$").order_by("kind", "name")
+        Entity.objects.exclude(external_id="")
+        .exclude(external_id__regex=rf"^{QID.pattern}$")
+        .order_by("kind", "name_sort_key")
     )

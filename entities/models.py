@@ -66,47 +66,75 @@ class EntityQuerySet(models.QuerySet):
                 Q(spelling_keys__contains=[spelling.transliteration_key(text)])
                 | Q(search_names__trigram_word_similar=query)
             )
-            .order_by("-exact", "-similarity", "name")
+            .order_by("-exact", "-similarity", "name_sort_key")
         )
 
 
 class Entity(KeptByTheDatabase):
     Kind = EntityKind
 
-    # Sorted the Hungarian way (Á with A, Cs after C): the collation made by migration 0005.
-    name = models.CharField(max_length=200, db_collation="newsroom_hu")
-    kind = models.CharField(max_length=12, choices=Kind)
-    aliases = ArrayField(
-        models.CharField(max_length=200), default=list, blank=True, help_text="Other spellings, one per item."
+    # Compared in the collation of migration 0005 (lower() for the unique name); sorted by name_sort_key.
+    name = models.CharField(max_length=200, db_collation="newsroom_hu", verbose_name=gettext_lazy("name"))
+    # The name's place in Hungarian alphabetical order (Á with A, Cs after C, Ö after O, Zs last) as
+    # text that sorts byte by byte, kept by the database (function of migration 0007), so names
+    # sort the Hungarian way on every PostgreSQL, with ICU or without (the embedded one).
+    name_sort_key = models.GeneratedField(
+        expression=models.Func("name", function="newsroom_hungarian_sort_key"),
+        output_field=models.TextField(db_collation="C"),
+        db_persist=True,
+        verbose_name=gettext_lazy("name sort key"),
     )
-    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=12, choices=Kind, verbose_name=gettext_lazy("kind"))
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Other spellings, one per item."),
+        verbose_name=gettext_lazy("other spellings"),
+    )
+    description = models.TextField(blank=True, verbose_name=gettext_lazy("description"))
     external_id = models.CharField(
-        max_length=100, blank=True, help_text="An identifier elsewhere, e.g. a Wikidata QID such as Q56226."
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("An identifier elsewhere, e.g. a Wikidata QID such as Q56226."),
+        verbose_name=gettext_lazy("external ID"),
     )
     spelling_keys = ArrayField(
         models.CharField(max_length=200),
         default=list,
         editable=False,
-        help_text="Transliteration keys of the name and aliases, kept by save().",
+        help_text=gettext_lazy("Transliteration keys of the name and aliases, kept by save()."),
+        verbose_name=gettext_lazy("spelling keys"),
     )
     search_names = models.TextField(
         default="",
         editable=False,
-        help_text="The name and aliases, in lower case and without accents, kept by the database "
-        "(trigger, migration entities 0003) for similarity search.",
+        help_text=gettext_lazy(
+            "The name and aliases, in lower case and without accents, kept by the database "
+            "(trigger, migration entities 0003) for similarity search."
+        ),
+        verbose_name=gettext_lazy("search names"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated"))
     # What the newsroom has on the entity, kept by the database (triggers, migration entities
     # 0002) so that the catalogue sorts 10,000 entities by them without counting 100,000 rows.
-    mention_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
-    quote_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
-    claim_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
-    source_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
-    last_annotated_at = models.DateTimeField(null=True, editable=False)
+    mention_count = models.PositiveIntegerField(
+        default=0, db_default=0, editable=False, verbose_name=gettext_lazy("mentions")
+    )
+    quote_count = models.PositiveIntegerField(
+        default=0, db_default=0, editable=False, verbose_name=gettext_lazy("quotes")
+    )
+    claim_count = models.PositiveIntegerField(
+        default=0, db_default=0, editable=False, verbose_name=gettext_lazy("claims")
+    )
+    source_count = models.PositiveIntegerField(
+        default=0, db_default=0, editable=False, verbose_name=gettext_lazy("cited as a source")
+    )
+    last_annotated_at = models.DateTimeField(null=True, editable=False, verbose_name=gettext_lazy("last annotated"))
     # Kept by the database: one more with every change of what people edit (not of the counts),
     # so that a change made by someone else since the page was loaded is never overwritten unseen.
-    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False, verbose_name=gettext_lazy("version"))
 
     objects = EntityQuerySet.as_manager()
 
@@ -114,7 +142,7 @@ class Entity(KeptByTheDatabase):
         verbose_name = gettext_lazy("entity")
         verbose_name_plural = gettext_lazy("entities")
         db_table = "articles_entity"  # where it lived before the entities app (migration 0001)
-        ordering = ["name"]
+        ordering = ["name_sort_key"]
         permissions = [("merge_entity", "Can merge a duplicate entity into another")]
         indexes = [
             # Finding an entity by any of its spellings, as written or transliterated.
@@ -122,11 +150,14 @@ class Entity(KeptByTheDatabase):
             GinIndex(fields=["spelling_keys"], name="entity_spelling_keys_gin"),
             # Finding an entity by a similar spelling: Entity.objects.matching().
             GinIndex(fields=["search_names"], opclasses=["gin_trgm_ops"], name="entity_search_names_trgm"),
-            # The catalogue's three orders (entities.views.entity_list).
-            models.Index(fields=["name", "id"], name="entity_by_name_idx"),
-            models.Index(fields=["-mention_count", "name", "id"], name="entity_most_mentioned_idx"),
+            # The catalogue's three orders (entities.views.ORDERS), names in Hungarian order.
+            models.Index(fields=["name_sort_key", "id"], name="entity_by_hungarian_name_idx"),
+            models.Index(fields=["-mention_count", "name_sort_key", "id"], name="entity_most_mentioned_hu_idx"),
             models.Index(
-                models.F("last_annotated_at").desc(nulls_last=True), "name", "id", name="entity_recently_annotated_idx"
+                models.F("last_annotated_at").desc(nulls_last=True),
+                "name_sort_key",
+                "id",
+                name="entity_recent_by_hu_name_idx",
             ),
         ]
         triggers = [version_trigger(["name", "kind", "aliases", "description", "external_id"])]
@@ -183,14 +214,26 @@ class EntityMerge(models.Model):
     survivor's page shows where its annotations and spellings came from.
     """
 
-    survivor = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges")
-    merged_id = models.PositiveBigIntegerField(unique=True, help_text="The id the duplicate had.")
-    merged_name = models.CharField(max_length=200)
-    merged_kind = models.CharField(max_length=12, choices=EntityKind)
-    merged_aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
-    annotations_moved = models.PositiveIntegerField()
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    merged_at = models.DateTimeField(auto_now_add=True)
+    survivor = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="merges", verbose_name=gettext_lazy("entity kept")
+    )
+    merged_id = models.PositiveBigIntegerField(
+        unique=True, help_text=gettext_lazy("The id the duplicate had."), verbose_name=gettext_lazy("merged ID")
+    )
+    merged_name = models.CharField(max_length=200, verbose_name=gettext_lazy("merged name"))
+    merged_kind = models.CharField(max_length=12, choices=EntityKind, verbose_name=gettext_lazy("merged kind"))
+    merged_aliases = ArrayField(
+        models.CharField(max_length=200), default=list, blank=True, verbose_name=gettext_lazy("merged spellings")
+    )
+    annotations_moved = models.PositiveIntegerField(verbose_name=gettext_lazy("annotations moved"))
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("merged by"),
+    )
+    merged_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("merged at"))
 
     class Meta:
         verbose_name = gettext_lazy("entity merge")

@@ -29,11 +29,12 @@ ENTITIES_PER_PAGE = 50
 ITEMS_PER_SECTION = 20
 LIST = "entities/entity_list.html"
 DETAIL = "entities/entity_detail.html"
-# Each order of the catalogue has its index (Entity.Meta.indexes); the id makes paging stable.
+# Each order of the catalogue has its index (Entity.Meta.indexes); names in Hungarian order
+# (Entity.name_sort_key); the id makes paging stable.
 ORDERS = {
-    "name": ["name", "id"],
-    "mentions": ["-mention_count", "name", "id"],
-    "recent": [F("last_annotated_at").desc(nulls_last=True), "name", "id"],
+    "name": ["name_sort_key", "id"],
+    "mentions": ["-mention_count", "name_sort_key", "id"],
+    "recent": [F("last_annotated_at").desc(nulls_last=True), "name_sort_key", "id"],
 }
 
 
@@ -73,7 +74,7 @@ def entity_list(request):
     form = EntityListForm(request.GET)
     if not form.is_valid():
         return bad_parameters(form)
-    entities = Entity.objects.defer("spelling_keys", "description")
+    entities = Entity.objects.defer("spelling_keys", "description", "name_sort_key")
     if kind := form.cleaned_data["kind"]:
         entities = entities.filter(kind=kind)
     query, order = form.cleaned_data["q"], form.cleaned_data["sort"]

@@ -13,7 +13,7 @@ import pghistory
 from django.db import models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from annotations.models import Annotation
 from articles.models import Article
@@ -22,9 +22,9 @@ from entities.models import Entity
 
 class Action(models.TextChoices):
     # The stored labels are pghistory's event labels.
-    CREATED = "created", gettext_lazy("created")
-    CHANGED = "changed", gettext_lazy("changed")
-    DELETED = "deleted", gettext_lazy("deleted")
+    CREATED = "created", pgettext_lazy("kind of change", "created")
+    CHANGED = "changed", pgettext_lazy("kind of change", "changed")
+    DELETED = "deleted", pgettext_lazy("kind of change", "deleted")
 
 
 # The label of rows that hold an article's state before a change.

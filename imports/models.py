@@ -67,19 +67,41 @@ class ImportBatch(models.Model):
 
     Status = BatchStatus
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches")
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=7, choices=BatchStatus, default=BatchStatus.QUEUED)
-    uploads = models.TextField(help_text="The names of the uploaded files and archives.")
-    in_background = models.BooleanField(default=False)
-    failure = models.TextField(blank=True, help_text="Why the whole batch stopped, if it did.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+        verbose_name=gettext_lazy("imported by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("started"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("finished"))
+    status = models.CharField(
+        max_length=7, choices=BatchStatus, default=BatchStatus.QUEUED, verbose_name=gettext_lazy("status")
+    )
+    uploads = models.TextField(
+        help_text=gettext_lazy("The names of the uploaded files and archives."), verbose_name=gettext_lazy("uploads")
+    )
+    in_background = models.BooleanField(default=False, verbose_name=gettext_lazy("in the background"))
+    failure = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("Why the whole batch stopped, if it did."),
+        verbose_name=gettext_lazy("failure"),
+    )
     # The runner's lease: it renews heartbeat_at with every group of files it stores, and a batch
     # not heard from for IMPORT_LEASE_SECONDS is interrupted. Each runner that takes the batch on
     # raises `runs` and writes only while the number is still its own, so one thought dead that
     # comes back stores nothing after another has taken over.
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When its runner last reported.")
-    runs = models.PositiveIntegerField(default=0, help_text="How many times a runner has taken the batch on.")
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When its runner last reported."),
+        verbose_name=gettext_lazy("last heard from"),
+    )
+    runs = models.PositiveIntegerField(
+        default=0,
+        help_text=gettext_lazy("How many times a runner has taken the batch on."),
+        verbose_name=gettext_lazy("runs"),
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -143,15 +165,26 @@ class ImportedFile(models.Model):
 
     Status = FileStatus
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
-    position = models.PositiveIntegerField()
-    name = models.CharField(max_length=500)
-    status = models.CharField(max_length=9, choices=FileStatus, default=FileStatus.PENDING)
-    content = models.BinaryField(null=True, editable=False)
-    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    date = models.CharField(max_length=10, blank=True)
-    precision = models.CharField(max_length=5, blank=True)
-    error = models.TextField(blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="files", verbose_name=gettext_lazy("import batch")
+    )
+    position = models.PositiveIntegerField(verbose_name=gettext_lazy("position"))
+    name = models.CharField(max_length=500, verbose_name=gettext_lazy("name"))
+    status = models.CharField(
+        max_length=9, choices=FileStatus, default=FileStatus.PENDING, verbose_name=gettext_lazy("status")
+    )
+    content = models.BinaryField(null=True, editable=False, verbose_name=gettext_lazy("content"))
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("article"),
+    )
+    date = models.CharField(max_length=10, blank=True, verbose_name=gettext_lazy("date"))
+    precision = models.CharField(max_length=5, blank=True, verbose_name=gettext_lazy("date precision"))
+    error = models.TextField(blank=True, verbose_name=gettext_lazy("error"))
 
     class Meta:
         verbose_name = gettext_lazy("imported file")

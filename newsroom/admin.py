@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class WritesThroughServices:
@@ -26,7 +27,9 @@ class VersionCheckedForm(forms.ModelForm):
     """An admin change form that refuses to save over a change someone else made since it was
     opened (the model's ``version``, kept by the database), as the pages refuse with 409."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, label=gettext_lazy("Version when opened")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

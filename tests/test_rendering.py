@@ -6,8 +6,10 @@ from types import SimpleNamespace
 from annotations.rendering import ShownAnnotation, annotation_item, annotation_items, paragraph_spans, render_body
 
 
-def ann(pk: int, start: int, end: int, kind: str = "entity"):
-    return SimpleNamespace(pk=pk, start=start, end=end, kind=kind)
+def ann(pk: int, start: int, end: int, kind: str = "entity", verdict: str = ""):
+    return SimpleNamespace(
+        pk=pk, start=start, end=end, kind=kind, verdict=verdict or ("unverified" * (kind == "claim"))
+    )
 
 
 def test_paragraphs_are_split_at_blank_lines_and_keep_their_offsets():
@@ -32,7 +34,7 @@ def test_nested_annotations_all_stay_marked():
     assert html.count("<mark") == 3
     assert 'class="hl hl-claim hl-entity" data-annotations="1 3" data-annotation="3"' in html
     assert (
-        'class="hl hl-claim" data-annotations="1" data-annotation="1" data-depth="1" '
+        'class="hl hl-claim" data-annotations="1" data-annotation="1" data-verdict="unverified" data-depth="1" '
         'aria-describedby="annotation-kind-1 annotation-details-1"> </mark>'
     ) in html
     assert 'class="hl hl-claim hl-quote" data-annotations="1 2" data-annotation="2"' in html
@@ -40,6 +42,18 @@ def test_nested_annotations_all_stay_marked():
     assert 'aria-describedby="annotation-kind-3 annotation-details-3 annotation-kind-1 annotation-details-1"' in html
     # Each annotation has one anchor, where it begins.
     assert [html.count(f'id="hl-{pk}"') for pk in (1, 2, 3)] == [1, 1, 1]
+
+
+def test_a_claim_is_tinted_by_its_verdict_the_innermost_claim_where_they_nest():
+    body = "Több mint 12 ezer katona vett részt."
+    outer, inner, entity = ann(1, 0, 36, "claim", "false"), ann(2, 0, 17, "claim", "true"), ann(3, 18, 24)
+    (paragraph,) = render_body(body, [outer, inner, entity])
+    html = paragraph.html
+    assert 'data-annotations="1 2" data-annotation="2" data-verdict="true"' in html
+    assert 'class="hl hl-claim hl-entity" data-annotations="1 3" data-annotation="3" data-verdict="false"' in html
+    assert '<mark class="hl hl-entity"' not in html  # the entity is inside the claim: tinted too
+    (plain,) = render_body("Kim Dzsongun.", [ann(4, 0, 12)])
+    assert "data-verdict" not in plain.html
 
 
 def test_overlapping_annotations_cut_the_text_into_three_segments():

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.browser.helpers import give_session
+from tests.browser.helpers import AXE, AXE_PATH, LOCALES, Words, give_session
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,8 +43,22 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def language() -> str:
+    """The language the browser asks for: English, unless the test runs in both (helpers.in_both_languages)."""
+    return "en"
+
+
+@pytest.fixture
+def words(language) -> Words:
+    """The interface's messages in the page's language: words("Save"), words.js("…")."""
+    return Words(language)
+
+
+@pytest.fixture
+def page(browser, live_server, language):
+    context = browser.new_context(
+        base_url=live_server.url, locale=LOCALES[language], viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(10_000)  # actions; expect() has its own, 5 s unless told
     from playwright.sync_api import expect
 
@@ -63,3 +77,10 @@ def log_in(page, live_server):
         return page
 
     return log_in_as
+
+
+@pytest.fixture
+def audited(page):
+    """The page, able to run axe (helpers.audit)."""
+    page.route(f"**{AXE_PATH}", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+    return page

@@ -1,11 +1,13 @@
-"""Annotating in a real browser: selection, keys, the editor, and what a reload shows."""
+"""Annotating in a real browser: selection, keys, the editor, and what a reload shows.
+
+The flows that show the interface's words run in Hungarian and in English (in_both_languages)."""
 
 import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from entities.models import Entity
-from tests.browser.helpers import drag_select, expect_focused, give_session
+from tests.browser.helpers import drag_select, expect_focused, give_session, in_both_languages
 from tests.factories import make_annotation, make_article, span_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,11 +26,13 @@ def open_article(log_in, user, body: str):
     return article, page
 
 
-def test_select_press_q_and_the_quote_is_there_after_a_reload(editor, log_in):
+# The same in Hungarian: tests/browser/test_languages.py.
+def test_select_press_q_and_the_quote_is_there_after_a_reload(editor, log_in, words):
     article, page = open_article(log_in, editor, "Első bekezdés.\n\n" + SAMPLE_PARAGRAPH)
 
     drag_select(page, "„akik", end_text="képviselői”")
-    expect(page.get_by_role("toolbar")).to_be_visible()
+    expect(page.get_by_role("toolbar", name=words("Annotate the selection"))).to_be_visible()
+    expect(page.get_by_role("button", name=words("Quote"), exact=True)).to_be_visible()
     page.keyboard.press("q")
     expect(page.locator("mark.hl-quote")).to_have_text(QUOTE)
 
@@ -63,25 +67,27 @@ def test_offsets_stay_right_after_a_combining_accent(editor, log_in):
     assert (annotation.start, annotation.end) == span_of(article, "Sojgu") == (26, 31)
 
 
-def test_a_selection_across_paragraphs_is_one_annotation(editor, log_in):
+def test_a_selection_across_paragraphs_is_one_annotation(editor, log_in, words):
     _, page = open_article(log_in, editor, "Első bekezdés vége.\n\nMásodik bekezdés eleje.")
 
     drag_select(page, "vége", end_text="Második")
-    page.get_by_role("button", name="Claim").click()
+    page.get_by_role("button", name=words("Claim"), exact=True).click()
     expect(page.locator("mark.hl-claim")).to_have_count(2)
 
     assert Annotation.objects.get().exact == "vége.\n\nMásodik"
 
 
-def test_the_speaker_is_suggested_and_enter_saves_it(editor, log_in):
+@in_both_languages
+def test_the_speaker_is_suggested_and_enter_saves_it(editor, log_in, words):
     _, page = open_article(log_in, editor, SAMPLE_PARAGRAPH)
 
     drag_select(page, "akik", end_text="képviselői")
     page.keyboard.press("q")
-    speaker = page.get_by_role("combobox", name="Speaker")
+    speaker = page.get_by_role("combobox", name=words("Speaker"))
     expect_focused(speaker)
     expect(speaker).to_have_value("Kim Dzsongun")
-    expect(page.get_by_role("option", name="Create person Kim Dzsongun")).to_have_attribute("aria-selected", "true")
+    create = words("Create %(kind)s <q>%(query)s</q>", kind=words("Person").lower(), query="Kim Dzsongun")
+    expect(page.get_by_role("option", name=create)).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
 
     expect(page.locator("#annotator")).to_be_hidden()
@@ -131,18 +137,19 @@ def test_nested_annotations_stay_visible_and_each_can_be_opened(editor, log_in):
     expect(page.locator(f"#annotation-{claim.pk}")).to_have_class("annotation kind-claim is-selected")
 
 
-def test_clicking_a_highlight_opens_it_and_editing_saves_in_place(editor, log_in):
+@in_both_languages
+def test_clicking_a_highlight_opens_it_and_editing_saves_in_place(editor, log_in, words):
     article = make_article(SAMPLE_PARAGRAPH)
     claim = make_annotation(article, *span_of(article, "Észak-Korea is elismerte"), kind="claim", author=editor)
     page = log_in(editor)
     page.goto(f"/articles/{article.pk}/")
 
     page.locator("mark.hl-claim").click()
-    page.get_by_label("Verdict").select_option("mostly_true")
-    page.get_by_label("Note").fill("Megerősítve több forrásból.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label(words("Verdict")).select_option("mostly_true")
+    page.get_by_label(words("Note")).fill("Megerősítve több forrásból.")
+    page.get_by_role("button", name=words("Save")).click()
 
-    expect(page.locator(f"#annotation-{claim.pk} .verdict")).to_have_text("Mostly true")
+    expect(page.locator(f"#annotation-{claim.pk} .verdict")).to_have_text(words("Mostly true"))
     expect(page.locator(f"#annotation-{claim.pk} .note")).to_have_text("Megerősítve több forrásból.")
     claim.refresh_from_db()
     assert (claim.verdict, claim.note) == ("mostly_true", "Megerősítve több forrásból.")
@@ -167,7 +174,8 @@ def test_suggestions_arriving_late_leave_the_focus_where_the_person_types(editor
     expect_focused(note)
 
 
-def test_the_author_deletes_an_annotation_in_place(editor, log_in):
+@in_both_languages
+def test_the_author_deletes_an_annotation_in_place(editor, log_in, words):
     article = make_article(SAMPLE_PARAGRAPH)
     make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor)
     page = log_in(editor)
@@ -175,7 +183,7 @@ def test_the_author_deletes_an_annotation_in_place(editor, log_in):
 
     page.locator("mark.hl-entity").click()
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name=words("Delete")).click()
 
     expect(page.locator("mark.hl")).to_have_count(0)
     expect(page.locator(".annotation-list li")).to_have_count(0)
@@ -183,7 +191,8 @@ def test_the_author_deletes_an_annotation_in_place(editor, log_in):
     assert not Annotation.objects.exists()
 
 
-def test_another_editor_cannot_delete_it(editor, other_editor, log_in):
+@in_both_languages
+def test_another_editor_cannot_delete_it(editor, other_editor, log_in, words):
     article = make_article(SAMPLE_PARAGRAPH)
     make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor)
     page = log_in(other_editor)
@@ -191,18 +200,21 @@ def test_another_editor_cannot_delete_it(editor, other_editor, log_in):
 
     page.locator("mark.hl-entity").click()
     expect(page.locator("#annotation-editor")).to_contain_text(
-        "Only its author or an admin can change this annotation."
+        words("Only its author or an admin can change this annotation.")
     )
-    expect(page.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(page.get_by_role("button", name=words("Delete"))).to_have_count(0)
 
 
-def test_a_refused_request_shows_its_message(editor, log_in):
+@in_both_languages
+def test_a_refused_request_shows_its_message(editor, log_in, words):
     _, page = open_article(log_in, editor, SAMPLE_PARAGRAPH)
     # The article changed under the page (here: the offsets are tampered with before sending).
     page.evaluate("""() => document.querySelectorAll("article p").forEach((p) => p.dataset.start = 5)""")
     drag_select(page, "Kim Dzsongun")
     page.keyboard.press("e")
-    expect(page.get_by_role("alert")).to_contain_text("does not match the article at those offsets")
+    expect(page.get_by_role("alert")).to_contain_text(
+        words("The selected text does not match the article at those offsets. Reload the page and try again.")
+    )
     assert not Annotation.objects.exists()
 
 

@@ -1,4 +1,5 @@
-"""An admin imports a zip through the page and watches it run in a real worker."""
+"""An admin imports a zip through the page and watches it run in a real worker; an interrupted import is
+completed in place (in Hungarian and in English)."""
 
 import re
 import signal
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from imports.models import ImportBatch
+from tests.browser.helpers import in_both_languages
 from tests.test_import_connection_lost import lose_the_connection_after_the_first_group
 from tests.test_import_page import interrupted_batch, waiting_batch
 from tests.test_import_worker import start_worker
@@ -62,20 +64,38 @@ def test_an_admin_uploads_a_zip_and_watches_it_to_the_end(admin, log_in, setting
     assert Article.objects.count() == 400
 
 
-def test_an_interrupted_import_offers_the_rest_and_imports_it_in_place(admin, log_in, monkeypatch):
+@in_both_languages
+def test_an_interrupted_import_offers_the_rest_and_imports_it_in_place(admin, log_in, monkeypatch, words):
     batch = interrupted_batch(admin, monkeypatch)
     page = log_in(admin)
     page.goto(batch.get_absolute_url())
-    expect(page.locator(".status-line .status")).to_have_text("Interrupted")
-    expect(page.get_by_role("alert")).to_contain_text("1 of 3 files are done, and kept.")
-    expect(page.locator("form.resume")).to_contain_text("2 files were not imported yet.")
+    expect(page.locator(".status-line .status")).to_have_text(words("Interrupted"))
+    interrupted = words.pattern(
+        "This import was interrupted: nothing has been heard from it for %(since)s (what ran it was stopped, or "
+        "lost the database). %(done)s of %(total)s files are done, and kept.",
+        done=1,
+        total=3,
+    )
+    expect(page.get_by_role("alert")).to_contain_text(interrupted)
+    pending = words.plural(
+        "%(pending)s file was not imported yet.", "%(pending)s files were not imported yet.", 2, pending=2
+    )
+    expect(page.locator("form.resume")).to_contain_text(pending)
 
     with page.expect_response(f"**/import/{batch.pk}/resume/") as answer:
-        page.get_by_role("button", name="Import the rest").click()  # htmx, its CSRF token from <body>
+        page.get_by_role("button", name=words("Import the rest")).click()  # htmx, its CSRF token from <body>
     assert answer.value.status == 200 and answer.value.request.headers["hx-request"] == "true"
 
-    expect(page.locator(".status-line .status")).to_have_text("Done")  # the page reloaded, as when a run ends
-    expect(page.locator(".status-line .counts")).to_contain_text("3 of 3 files · 3 imported")
+    expect(page.locator(".status-line .status")).to_have_text(words("Done"))  # reloaded, as when a run ends
+    counts = words.pattern(
+        "%(done)s of %(total)s files · %(imported)s imported · %(duplicates)s duplicates · %(errors)s errors",
+        done=3,
+        total=3,
+        imported=3,
+        duplicates=0,
+        errors=0,
+    )
+    expect(page.locator(".status-line .counts")).to_contain_text(counts)
     expect(page.locator("form.resume")).to_have_count(0)
     assert Article.objects.count() == 3
 

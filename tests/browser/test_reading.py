@@ -1,17 +1,19 @@
 """Reading in a real browser: logging in, finding an article with the htmx search, reading it."""
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
-from articles.models import Article
+from articles.models import Article, format_partial_date
 from imports.importing import SeedSource, import_seed_files
 from tests.factories import make_annotation, make_article, span_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_editor_logs_in_finds_the_sample_and_reads_it(editor, page, sample_bytes):
+# Logging in and annotating in Hungarian: tests/browser/test_languages.py.
+def test_an_editor_logs_in_finds_the_sample_and_reads_it(editor, page, sample_bytes, words):
     import_seed_files([SeedSource("000_a45e6700e34eec7b.txt", lambda: sample_bytes)])
     make_article("Egy másik cikk a kurszki régióról. Szöveg.", title="Egy másik cikk")
     article = Article.objects.get(source_filename="000_a45e6700e34eec7b.txt")
@@ -19,16 +21,17 @@ def test_an_editor_logs_in_finds_the_sample_and_reads_it(editor, page, sample_by
 
     page.goto("/articles/")
     expect(page).to_have_url("/accounts/login/?next=/articles/")
-    page.get_by_label("Username").fill("erika")
-    page.get_by_label("Password").fill("erika-password")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label(words("Username")).fill("erika")
+    page.get_by_label(words("Password")).fill("erika-password")
+    page.get_by_role("button", name=words("Log in")).click()
 
     rows = page.locator("table.articles tbody tr")
     expect(rows).to_have_count(2)
     page.get_by_role("searchbox").fill("hírügynökségek")  # htmx swaps the table in place
     expect(rows).to_have_count(1)
     expect(page).to_have_url("/articles/?q=h%C3%ADr%C3%BCgyn%C3%B6ks%C3%A9gek&status=")
-    expect(rows.first).to_contain_text("June 2025")
+    with translation.override(words.language):
+        expect(rows.first).to_contain_text(format_partial_date(article.published_on, article.date_precision))
 
     rows.first.get_by_role("link").click()
     body = page.locator("article.article-body")
