@@ -185,8 +185,8 @@ def _json_lines(text: str) -> Iterator[tuple[int, object]]:
             yield number, json.loads(line)
         except json.JSONDecodeError as error:
             raise FileRefused(
-                _("This is neither JSON nor JSON Lines: line %(line)s is not JSON (%(error)s).")
-                % {"line": number, "error": error.msg}
+                _("This is neither JSON nor %(json_lines)s: line %(line)s is not JSON (%(error)s).")
+                % {"json_lines": "JSON Lines", "line": number, "error": error.msg}
             ) from None
 
 
@@ -207,8 +207,8 @@ def _from_json_lines(lines: Iterable[tuple[int, object]]) -> Iterator[Incoming |
     for number, article in lines:
         if not isinstance(article, dict) or not isinstance(article.get("annotations"), list):
             raise FileRefused(
-                _("Line %(line)s is not an article of the JSON Lines export (an object with its annotations).")
-                % {"line": number}
+                _("Line %(line)s is not an article of the %(json_lines)s export (an object with its annotations).")
+                % {"line": number, "json_lines": "JSON Lines"}
             )
         body = article.get("text")
         sha = article.get("content_sha256") or (
@@ -248,10 +248,10 @@ def _checked(ref: str, fields: dict) -> Incoming:
     text = {name: _text(fields.get(name), name) for name in ("prefix", "suffix", "note", "author", "cue_verb")}
     exact = fields.get("exact")
     if not isinstance(exact, str) or not exact:
-        raise Invalid(_("The annotated text (exact) is missing."))
+        raise Invalid(_("The annotated text is missing."))
     start, end = fields.get("start"), fields.get("end")
     if (start is not None or end is not None) and not (_is_count(start) and _is_count(end) and start < end):
-        raise Invalid(_("The position (start, end) is not two offsets, the first before the second."))
+        raise Invalid(_("The position is not two offsets, the first before the second."))
     choices = {
         "verdict": (Annotation.Kind.CLAIM, Annotation.Verdict.values),
         "quote_type": (Annotation.Kind.QUOTE, Annotation.QuoteType.values),

@@ -208,7 +208,7 @@ class TestOrphans:
         assert reasons == [
             "Unknown kind 'rumour': not source, quote, claim or entity.",
             reasons[1],
-            "The position (start, end) is not two offsets, the first before the second.",
+            "The position is not two offsets, the first before the second.",
             "'not-a-qid' is not a Wikidata ID.",
         ]
         assert "does not fit" in reasons[1]
