@@ -12,7 +12,8 @@ Its author is the user of the file's username when there is one here, otherwise 
 importing; who set a claim's verdict, likewise. Its times (created, modified, when the verdict was
 set) are kept as the file says. Importing is idempotent: an annotation of that author, kind and
 span already stored is left as it is (reported as already present), so a file imported twice adds
-nothing. Each annotation is stored in a transaction of its own, through annotations.services and
+nothing. An article's annotations are stored in one transaction (a savepoint for each, so that one
+the database refuses becomes an orphan and the others stay), through annotations.services and
 entities.services.
 """
 
@@ -23,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -144,8 +146,11 @@ def import_annotations(data: bytes, *, by, dry_run: bool = False) -> Report:
     report = Report(dry_run=dry_run)
     with transaction.atomic() if dry_run else contextlib.nullcontext():
         importer = _Importer(by)
-        for item in read(data):
-            report.results.append(importer.store(item))
+        # Files come article by article: each article's annotations are stored whole, in one
+        # transaction (one commit for them all, rather than one each).
+        for article, items in groupby(read(data), key=importer.article):
+            with transaction.atomic():
+                report.results.extend(importer.store(item, article) for item in items)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -417,11 +422,11 @@ class _Importer:
         self.by = by
         self.articles: dict[tuple[str, str], Article | None] = {}
         self.users: dict[str, object] = {}
+        self.entities: dict[tuple[str, str, str], Entity] = {}
 
-    def store(self, item: Incoming | Orphan) -> Result:
+    def store(self, item: Incoming | Orphan, article: Article | None) -> Result:
         if isinstance(item, Orphan):
             return Result(item.ref, ORPHAN, item.reason)
-        article = self.article(item)
         if article is None:
             return Result(item.ref, ORPHAN, _("No article here has this address or this text."))
         try:
@@ -453,12 +458,18 @@ class _Importer:
                     **{name: getattr(item, name) for name in DETAILS_BY_KIND[item.kind] if name != "verdict"},
                 )
         except (DatabaseError, entity_services.EntityConflict) as error:
+            self.entities.clear()  # one made in the savepoint is gone with it
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             return Result(item.ref, ORPHAN, _("It could not be stored: %(reason)s") % {"reason": reason}, article.pk)
+        if annotation.entity_id and item.entity:
+            self.entities[item.entity] = annotation.entity  # with the spelling it may have learnt
         result.outcome, result.annotation_id = (CREATED if created else PRESENT), annotation.pk
         return result
 
-    def article(self, item: Incoming) -> Article | None:
+    def article(self, item: Incoming | Orphan) -> Article | None:
+        """The article the annotation belongs to (None for an orphan already)."""
+        if isinstance(item, Orphan):
+            return None
         key = (item.content_sha256, item.article_url)
         if key not in self.articles:
             if len(self.articles) > 100:  # files come article by article: the last few are enough
@@ -482,13 +493,15 @@ class _Importer:
         """The entity of this Wikidata QID, else of this name and kind, made now if there is none."""
         if spec is None:
             return None
-        name, kind, qid = spec
-        if qid and (known := Entity.objects.filter(external_id=qid).first()):
-            return known
-        entity = entity_services.find_or_create_entity(name=name, kind=kind, by=self.by)
-        if qid and not entity.external_id:
-            entity = entity_services.update_entity(entity, by=self.by, external_id=qid)
-        return entity
+        if spec not in self.entities:
+            name, kind, qid = spec
+            entity = Entity.objects.filter(external_id=qid).first() if qid else None
+            if entity is None:
+                entity = entity_services.find_or_create_entity(name=name, kind=kind, by=self.by)
+                if qid and not entity.external_id:
+                    entity = entity_services.update_entity(entity, by=self.by, external_id=qid)
+            self.entities[spec] = entity
+        return self.entities[spec]
 
 
 def article_pk(url: str) -> int | None:

@@ -206,8 +206,6 @@ def import_annotation(
     if unknown or (verdict and kind != Annotation.Kind.CLAIM):
         raise ValueError(f"{kind} annotations have no {', '.join(sorted(unknown)) or 'verdict'}")
     same = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=author)
-    if stored := same.first():
-        return stored, False
     annotation = Annotation(article=article, kind=kind, start=start, end=end, author=author, entity=entity, **details)
     annotation.anchor(article.body)
     if kind == Annotation.Kind.CLAIM:
@@ -217,12 +215,12 @@ def import_annotation(
     try:
         with transaction.atomic():
             annotation.save()
-    except IntegrityError:  # stored at the same moment by another import
+    except IntegrityError:  # stored already (the caller looked first), or by another import at the same moment
         if stored := same.first():
             return stored, False
         raise
-    if kind == Annotation.Kind.ENTITY and entity:
-        entity_services.add_spelling(entity, annotation.exact, by=by)  # as update_annotation() does
+    if kind == Annotation.Kind.ENTITY and entity and not entity.spells(annotation.exact):
+        annotation.entity = entity_services.add_spelling(entity, annotation.exact, by=by)  # as update_annotation()
     times = {name: moment for name, moment in (("created_at", created_at), ("updated_at", updated_at)) if moment}
     if times:  # auto_now and auto_now_add set them on save: the file's are kept after it
         Annotation.objects.filter(pk=annotation.pk).update(**times)

@@ -214,6 +214,27 @@ class TestOrphans:
         assert "does not fit" in reasons[1]
         assert report.created == len(line["annotations"]) - 4
 
+    def test_one_the_database_refuses_is_an_orphan_and_the_rest_of_its_article_is_stored(
+        self, annotated, admin, monkeypatch
+    ):
+        data = exported("w3c")
+        fresh_database()
+        store = services.import_annotation
+
+        def refusing(**fields):
+            # The first mention of Kim Dzsongun, which makes the entity: a NULL the database refuses.
+            if fields["kind"] == "entity" and fields["start"] == BODY.index("Kim Dzsongun"):
+                fields["note"] = None
+            return store(**fields)
+
+        monkeypatch.setattr(services, "import_annotation", refusing)
+        report = import_annotations(data, by=admin)
+        (orphan,) = report.orphans
+        assert orphan.reason.startswith("It could not be stored: ")
+        assert report.created == 6
+        # The entity made in the refused savepoint went with it, and was made again for the quote.
+        assert Annotation.objects.get(kind="quote").entity.external_id == "Q56226"
+
 
 class TestFiles:
     @pytest.mark.parametrize(
