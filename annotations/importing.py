@@ -150,6 +150,7 @@ def import_annotations(data: bytes, *, by, dry_run: bool = False) -> Report:
         # transaction (one commit for them all, rather than one each).
         for article, items in groupby(read(data), key=importer.article):
             with transaction.atomic():
+                importer.stored = importer.annotations_of(article)
                 report.results.extend(importer.store(item, article) for item in items)
         if dry_run:
             transaction.set_rollback(True)
@@ -423,6 +424,7 @@ class _Importer:
         self.articles: dict[tuple[str, str], Article | None] = {}
         self.users: dict[str, object] = {}
         self.entities: dict[tuple[str, str, str], Entity] = {}
+        self.stored: dict[tuple[int, int, str, int], int] = {}  # the current article's annotations
 
     def store(self, item: Incoming | Orphan, article: Article | None) -> Result:
         if isinstance(item, Orphan):
@@ -436,8 +438,8 @@ class _Importer:
         moved = (item.start, item.end) if (item.start, item.end) != (start, end) else None
         result = Result(item.ref, PRESENT, article_id=article.pk, start=start, end=end, moved_from=moved)
         author = self.user(item.author)
-        stored = Annotation.objects.filter(article=article, start=start, end=end, kind=item.kind, author=author)
-        result.annotation_id = stored.values_list("pk", flat=True).first()
+        key = (start, end, item.kind, author.pk)
+        result.annotation_id = self.stored.get(key)
         if result.annotation_id is not None:
             return result
         try:
@@ -464,7 +466,15 @@ class _Importer:
         if annotation.entity_id and item.entity:
             self.entities[item.entity] = annotation.entity  # with the spelling it may have learnt
         result.outcome, result.annotation_id = (CREATED if created else PRESENT), annotation.pk
+        self.stored[key] = annotation.pk
         return result
+
+    def annotations_of(self, article: Article | None) -> dict[tuple[int, int, str, int], int]:
+        """The article's annotations stored already, by span, kind and author (what makes one unique)."""
+        if article is None:
+            return {}
+        spans = Annotation.objects.filter(article=article).values_list("start", "end", "kind", "author_id", "pk")
+        return {tuple(span): pk for *span, pk in spans}
 
     def article(self, item: Incoming | Orphan) -> Article | None:
         """The article the annotation belongs to (None for an orphan already)."""
