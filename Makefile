@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_entities.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/concurrent_editors.py
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(f"Newsroom needs Python 3.12 or newer; {sys.executable} is {sys.version.split()[0]}. Set PYTHON=python3.12.") if sys.version_info < (3, 12) else None'

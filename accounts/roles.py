@@ -46,6 +46,8 @@ ADMIN_PERMISSIONS = [
     # Failed logins: seeing who is locked out, and lifting a lockout by deleting its attempts.
     ("axes", "view_accessattempt"),
     ("axes", "delete_accessattempt"),
+    # Everyone's changes on one page (history/).
+    ("history", "view_activity"),
 ]
 ROLES = {EDITORS: EDITOR_PERMISSIONS, ADMINS: ADMIN_PERMISSIONS}
 

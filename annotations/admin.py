@@ -2,11 +2,12 @@ from django.contrib import admin
 
 from annotations import services
 from annotations.models import DETAILS_BY_KIND, Annotation
-from newsroom.admin import WritesThroughServices
+from newsroom.admin import VersionCheckedForm, WritesThroughServices
 
 
 @admin.register(Annotation)
 class AnnotationAdmin(WritesThroughServices, admin.ModelAdmin):
+    form = VersionCheckedForm
     delete_through = staticmethod(services.delete_annotations)
     list_display = ["short_exact", "kind", "article", "entity", "verdict", "author", "created_at"]
     list_filter = ["kind", "verdict", "created_at"]

@@ -1,5 +1,6 @@
 """Annotations out of the app, streamed: CSV for spreadsheets, JSON Lines for researchers and doccano,
-W3C Web Annotation JSON-LD (annotations.webannotation) for other annotation tools.
+ClaimReview for fact-check aggregators (annotations.claimreview), W3C Web Annotation JSON-LD
+(annotations.webannotation) for other annotation tools.
 
 Both are generators of text, so a command writes them to a file and a view can stream them.
 Rows come from the database as plain tuples in chunks (no model instances: an export reads
@@ -14,6 +15,7 @@ from itertools import batched, groupby
 from typing import NamedTuple
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from annotations.models import Annotation
 from articles.models import Article, iso_partial_date
@@ -167,11 +169,17 @@ class Format:
     """One way annotations leave the app: the command's ``--format`` and the download menus list these."""
 
     name: str
-    label: str  # as the download menus show it
+    label: str  # as the download menus show it (translatable: a lazy string)
     extension: str
     content_type: str
     # The text, in pieces, of ``annotations`` (a subset of which belong to ``articles``).
     lines: Callable[[QuerySet[Article], QuerySet[Annotation]], Iterator[str]]
+
+
+def _claimreview_lines(articles: QuerySet[Article], annotations: QuerySet[Annotation]) -> Iterator[str]:
+    from annotations.claimreview import claimreview_lines  # which builds on rows() here
+
+    return claimreview_lines(annotations)
 
 
 def w3c_lines(articles: QuerySet[Article], annotations: QuerySet[Annotation]) -> Iterator[str]:
@@ -183,8 +191,18 @@ def w3c_lines(articles: QuerySet[Article], annotations: QuerySet[Annotation]) ->
 FORMATS: dict[str, Format] = {
     format.name: format
     for format in [
-        Format("jsonl", "JSON Lines", "jsonl", "application/jsonl; charset=utf-8", jsonl_lines),
-        Format("csv", "CSV", "csv", "text/csv; charset=utf-8", lambda articles, annotations: csv_lines(annotations)),
-        Format("w3c", "W3C Web Annotation (JSON-LD)", "jsonld", "application/ld+json; charset=utf-8", w3c_lines),
+        Format("jsonl", gettext_lazy("JSON Lines"), "jsonl", "application/jsonl; charset=utf-8", jsonl_lines),
+        Format(
+            "csv", gettext_lazy("CSV"), "csv", "text/csv; charset=utf-8",
+            lambda articles, annotations: csv_lines(annotations),
+        ),
+        Format(
+            "claimreview", gettext_lazy("ClaimReview (schema.org JSON-LD)"), "jsonld",
+            "application/ld+json; charset=utf-8", _claimreview_lines,
+        ),
+        Format(
+            "w3c", gettext_lazy("W3C Web Annotation (JSON-LD)"), "jsonld", "application/ld+json; charset=utf-8",
+            w3c_lines,
+        ),
     ]
-}
+}  # fmt: skip

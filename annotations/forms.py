@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from annotations.anchoring import snap_to_words
+from annotations.exporting import FORMATS
 from annotations.models import DETAILS_BY_KIND, Annotation
 from articles.models import Article
 from entities.models import Entity
@@ -64,6 +65,9 @@ class AnnotationForm(forms.Form):
         Annotation.Kind.ENTITY: gettext_lazy("Entity"),
     }
 
+    # The annotation's version when the editor was loaded: a change is refused when someone else
+    # changed it since (annotations.services); resubmitting with the current one overwrites.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     entity = forms.ModelChoiceField(queryset=Entity.objects.all(), required=False, widget=forms.HiddenInput)
     entity_query = forms.CharField(required=False, max_length=200)
     new_entity_name = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
@@ -96,6 +100,7 @@ class AnnotationForm(forms.Form):
         initial = {name: getattr(annotation, name) for name in details}
         if "evidence" in initial:
             initial["evidence"] = "\n".join(annotation.evidence)
+        initial["version"] = annotation.version
         if annotation.entity_id:
             initial |= {"entity": annotation.entity_id, "entity_query": annotation.entity.name}
         super().__init__(*args, initial=initial, **kwargs)
@@ -145,7 +150,17 @@ class AnnotationForm(forms.Form):
         data = self.cleaned_data
         new_entity = (data["new_entity_name"], data["new_entity_kind"]) if data["new_entity_name"] else None
         details = {name: data[name] for name in DETAILS_BY_KIND[self.annotation.kind]}
-        return {"entity": data.get("entity"), "new_entity": new_entity, **details}
+        return {"entity": data.get("entity"), "new_entity": new_entity, "version": data.get("version"), **details}
+
+
+class DownloadForm(forms.Form):
+    """The format a download menu asks for; the page's own form validates what it selects."""
+
+    format = forms.ChoiceField(
+        # A callable: the registry is read when the form is, so every format in it is offered.
+        choices=lambda: [(export.name, export.label) for export in FORMATS.values()],
+        label=gettext_lazy("Format"),
+    )
 
 
 class AnnotationImportForm(forms.Form):

@@ -40,6 +40,8 @@ from annotations.models import DETAILS_BY_KIND, Annotation
 from articles.models import Article
 from entities import services as entity_services
 from entities.models import WIKIDATA_QID, Entity
+from history.context import recording
+from history.models import Origin
 
 # Below this similarity of the text around an occurrence to the annotation's prefix and suffix
 # (0 to 1, difflib's ratio, the two sides averaged), the occurrence is not taken for its place.
@@ -144,7 +146,8 @@ def import_annotations(data: bytes, *, by, dry_run: bool = False) -> Report:
     when ``by`` may not import."""
     services.require_importer(by)
     report = Report(dry_run=dry_run)
-    with transaction.atomic() if dry_run else contextlib.nullcontext():
+    # History records these changes as an import's, from the command or the page alike.
+    with recording(by=by, origin=Origin.IMPORT.value), transaction.atomic() if dry_run else contextlib.nullcontext():
         importer = _Importer(by)
         # Files come article by article: each article's annotations are stored whole, in one
         # transaction (one commit for them all, rather than one each).

@@ -8,7 +8,26 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest, Length, Substr, Upper
 from django.utils.translation import gettext_lazy
 
-from newsroom.postgres import choices_constraint, unaccent
+from newsroom.postgres import choices_constraint, unaccent, version_trigger
+
+# The columns whose change is a new version of an annotation: all but the bookkeeping ones.
+ANNOTATION_EDITED_COLUMNS = [
+    "article_id",
+    "kind",
+    "start",
+    '"end"',
+    "exact",
+    "prefix",
+    "suffix",
+    "entity_id",
+    "verdict",
+    "evidence",
+    "quote_type",
+    "cue_verb",
+    "source_type",
+    "note",
+    "author_id",
+]
 
 
 class AnnotationKind(models.TextChoices):
@@ -128,6 +147,14 @@ class Annotation(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the database (VERSION_TRIGGER): what an editor loaded is compared with it on saving,
+    # so that a change made by someone else meanwhile is never overwritten unseen (services).
+    version = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Goes up by one with every change of what people edit; any value written is ignored.",
+    )
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -189,6 +216,7 @@ class Annotation(models.Model):
                 name="annotation_verdict_record_only_on_claims",
             ),
         ]
+        triggers = [version_trigger(ANNOTATION_EDITED_COLUMNS)]
         # The span must match the article's text as well: a trigger checks that
         # (migration articles 0003), since a CHECK constraint cannot look into another table.
 

@@ -18,6 +18,9 @@ from annotations.models import DETAILS_BY_KIND, Annotation
 from articles.models import Article
 from entities import services as entity_services
 from entities.models import Entity
+from history.context import recorded, recording
+from history.models import Action, AnnotationEvent, Origin
+from history.versions import check_version
 
 
 class NewAnnotation(NamedTuple):
@@ -47,6 +50,7 @@ def create_annotation(*, article: Article, kind: str, start: int, end: int, by) 
         raise
 
 
+@recorded
 @transaction.atomic
 def _create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> NewAnnotation:
     require(by, "annotations.add_annotation", _("You may not annotate articles."))
@@ -70,6 +74,7 @@ def _suggested_entity(annotation: Annotation, body: str) -> str:
     return ""
 
 
+@recorded
 @transaction.atomic
 def update_annotation(
     annotation: Annotation,
@@ -77,13 +82,17 @@ def update_annotation(
     by,
     entity: Entity | None,
     new_entity: tuple[str, str] | None = None,
+    version: int | None = None,
     **details,
 ) -> Annotation:
     """Link the entity (or one made now from ``new_entity``: name and kind) and set the kind's details.
 
+    ``version`` is the one the change was based on (what the editor loaded): when someone else
+    changed the annotation since, raises StaleVersion (history.versions) and changes nothing.
     Raises Annotation.DoesNotExist when it was deleted meanwhile: a change never brings it back.
     """
     stored = _lock(annotation)
+    check_version(AnnotationEvent, annotation.pk, stored=stored["version"], expected=version)
     if not annotation.changeable_by(by):
         raise PermissionDenied(_("Only its author or an admin may change this annotation."))
     unknown = set(details) - set(DETAILS_BY_KIND[annotation.kind])
@@ -100,9 +109,11 @@ def update_annotation(
         setattr(annotation, field, value)
     _record_verdict(annotation, stored, by=by)
     annotation.save(force_update=True)  # an UPDATE, never an INSERT
+    annotation.refresh_from_db(fields=["version"])  # the database's
     return annotation
 
 
+@recorded
 @transaction.atomic
 def relink_entity(old: Entity, new: Entity, *, by) -> int:
     """Every annotation that names ``old`` names ``new`` instead (entities.services.merge_entities).
@@ -111,15 +122,18 @@ def relink_entity(old: Entity, new: Entity, *, by) -> int:
     return Annotation.objects.filter(entity=old).update(entity=new, updated_at=timezone.now())
 
 
+@recorded
 @transaction.atomic
-def set_verdict(annotation: Annotation, verdict: str, *, by) -> Annotation:
+def set_verdict(annotation: Annotation, verdict: str, *, by, version: int | None = None) -> Annotation:
     """The claims desk's change: a claim's verdict alone, recorded with who set it and when.
 
     Reviewers set any claim's verdict, anyone else where they may change the claim
     (Annotation.verdict_settable_by); the same verdict again changes and records nothing.
-    Raises Annotation.DoesNotExist when it was deleted meanwhile.
+    Raises Annotation.DoesNotExist when it was deleted meanwhile, StaleVersion when ``version``
+    (the one the desk showed) is not the claim's any more.
     """
     stored = _lock(annotation)
+    check_version(AnnotationEvent, annotation.pk, stored=stored["version"], expected=version)
     if not annotation.verdict_settable_by(by):
         raise PermissionDenied(_("You may not set the verdict of this claim."))
     if verdict not in Annotation.Verdict.values:
@@ -137,7 +151,7 @@ def _lock(annotation: Annotation) -> dict:
     stored = (
         Annotation.objects.select_for_update()
         .filter(pk=annotation.pk)
-        .values("verdict", "verdict_set_by", "verdict_set_at")
+        .values("verdict", "verdict_set_by", "verdict_set_at", "version")
         .first()
     )
     if stored is None:
@@ -157,18 +171,129 @@ def _record_verdict(annotation: Annotation, stored: dict, *, by) -> None:
         annotation.verdict_set_by_id, annotation.verdict_set_at = stored["verdict_set_by"], stored["verdict_set_at"]
 
 
+@recorded
 @transaction.atomic
-def delete_annotation(annotation: Annotation, *, by) -> None:
+def delete_annotation(annotation: Annotation, *, by, version: int | None = None) -> None:
+    """Delete it; with ``version``, only if no one else changed it since (else StaleVersion)."""
     if not annotation.deletable_by(by):
         raise PermissionDenied(_("Only its author or an admin may delete this annotation."))
+    if version is not None:
+        stored = _lock(annotation)
+        check_version(AnnotationEvent, annotation.pk, stored=stored["version"], expected=version)
     annotation.delete()
 
 
+@recorded
 @transaction.atomic
 def delete_annotations(annotations, *, by) -> None:
     """Delete several (the admin's bulk action): all of them, or none if one may not be deleted."""
     for annotation in annotations:
         delete_annotation(annotation, by=by)
+
+
+class CannotUndo(ValueError):
+    """An undo or restore that would not give back exactly what was there (the message says why)."""
+
+
+# What an annotation's history row holds that a restore writes back (all but the database's own).
+RESTORED_FIELDS = [
+    "article_id",
+    "kind",
+    "start",
+    "end",
+    "exact",
+    "prefix",
+    "suffix",
+    "entity_id",
+    "verdict",
+    "evidence",
+    "quote_type",
+    "cue_verb",
+    "source_type",
+    "note",
+    "verdict_set_by_id",
+    "verdict_set_at",
+    "author_id",
+    "created_at",
+]
+
+
+def undo(event, *, by) -> Annotation | None:
+    """Undo the change the history row ``event`` records (history.queries.last_undoable finds it):
+    a create is deleted, a change gets back the fields it had before, a delete is restored whole,
+    with its id. Recorded as an undo of that row. Refused (CannotUndo, StaleVersion) when someone
+    changed the annotation since, or when it cannot come back exactly.
+    Returns the annotation as it is now (None: it was deleted)."""
+    with recording(by=by, origin=Origin.UNDO.value, undoes=event.pgh_id):
+        return _undo(event, by=by)
+
+
+@transaction.atomic
+def _undo(event, *, by) -> Annotation | None:
+    if event.pgh_label == Action.DELETED:
+        return _restore(event, by=by)
+    annotation = Annotation.objects.select_for_update().filter(pk=event.pgh_obj_id).first()
+    if annotation is None:
+        raise CannotUndo(_("This annotation was deleted meanwhile: there is nothing to undo."))
+    # Undo only what the event did: a later change is refused, with what it was, unless it is one
+    # this editor undid already (undoing step by step) or such an undo.
+    later = list(AnnotationEvent.objects.filter(pgh_obj_id=annotation.pk, pgh_id__gt=event.pgh_id))
+    undone = {e.pgh_context.get("undoes") for e in later if e.origin == Origin.UNDO and e.pgh_user == by.pk}
+    if any(e.pgh_id not in undone and not (e.origin == Origin.UNDO and e.pgh_user == by.pk) for e in later):
+        check_version(AnnotationEvent, annotation.pk, stored=annotation.version, expected=event.version)
+    if event.pgh_label == Action.CREATED:
+        if not annotation.deletable_by(by):
+            raise PermissionDenied(_("Only its author or an admin may delete this annotation."))
+        annotation.delete()
+        return None
+    if not annotation.changeable_by(by):
+        raise PermissionDenied(_("Only its author or an admin may change this annotation."))
+    before = AnnotationEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__lt=event.pgh_id).order_by("-pgh_id")
+    before = before.first()
+    if before is None:
+        raise CannotUndo(_("What this annotation was before is not recorded."))
+    for field in RESTORED_FIELDS:
+        setattr(annotation, field, getattr(before, field))
+    if annotation.entity_id and not Entity.objects.filter(pk=annotation.entity_id).exists():
+        raise CannotUndo(_("The entity it named was deleted meanwhile: it cannot come back exactly."))
+    annotation.save(force_update=True)
+    annotation.refresh_from_db()
+    return annotation
+
+
+@recorded
+def restore_annotation(event, *, by) -> Annotation:
+    """Bring a deleted annotation back exactly as it was (an Admin, from its history)."""
+    with recording(by=by, restores=event.pgh_id):
+        return _restore(event, by=by)
+
+
+@transaction.atomic
+def _restore(event, *, by) -> Annotation:
+    if event.pgh_label != Action.DELETED:
+        raise CannotUndo(_("Only a deleted annotation can be restored."))
+    require(by, "annotations.add_annotation", _("You may not annotate articles."))
+    if event.author_id != by.pk and not by.has_perm("annotations.moderate_annotation"):
+        raise PermissionDenied(_("Only its author or an admin may restore this annotation."))
+    if Annotation.objects.filter(pk=event.pgh_obj_id).exists():
+        raise CannotUndo(_("This annotation is there already."))
+    if not Article.objects.filter(pk=event.article_id).exists():
+        raise CannotUndo(_("Its article was deleted: the annotation cannot come back."))
+    if event.entity_id and not Entity.objects.filter(pk=event.entity_id).exists():
+        raise CannotUndo(_("The entity it named was deleted meanwhile: it cannot come back exactly."))
+    annotation = Annotation(pk=event.pgh_obj_id, **{field: getattr(event, field) for field in RESTORED_FIELDS})
+    # A version past the one it was deleted at: a copy loaded before the delete is stale.
+    annotation.updated_at, annotation.version = timezone.now(), event.version + 1
+    try:
+        with transaction.atomic():
+            # raw: as stored, its creation time too (a plain save would stamp it anew).
+            annotation.save_base(raw=True, force_insert=True)
+    except IntegrityError:
+        raise CannotUndo(
+            _("The same words are annotated so again meanwhile: the annotation cannot come back.")
+        ) from None
+    annotation.refresh_from_db()
+    return annotation
 
 
 def require_importer(by) -> None:
@@ -179,6 +304,7 @@ def require_importer(by) -> None:
         require(by, permission, message)
 
 
+@recorded
 @transaction.atomic
 def import_annotation(
     *,

@@ -8,4 +8,6 @@ urlpatterns = [
     path("annotations/import/", views.annotation_import, name="import"),
     path("annotations/<int:pk>/", views.annotation_edit, name="edit"),
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="delete"),
+    path("articles/<int:article_pk>/undo/", views.annotation_undo, name="undo"),
+    path("annotations/restore/<int:event_pk>/", views.annotation_restore, name="restore"),
 ]

@@ -7,6 +7,7 @@ answer replaces the text, the list and the counts whole, so the page never contr
 Without htmx, each answers with a redirect to the article.
 """
 
+import datetime
 from enum import StrEnum
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -27,8 +28,12 @@ from annotations.forms import AnnotationForm, AnnotationImportForm, SelectionFor
 from annotations.importing import FileRefused, import_annotations
 from annotations.models import DETAILS_BY_KIND, Annotation, spans_and_version, text_order
 from annotations.rendering import annotation_item, annotation_regions, kinds_in, paragraphs_around, render_body
+from annotations.undoing import undo_bar
 from articles.models import Article
 from entities.models import Entity
+from history.models import AnnotationEvent
+from history.queries import annotation_history, last_undoable
+from history.versions import StaleVersion
 from imports.seedfile import size_text
 from newsroom.bodies import Allowance, takes_large_bodies
 from newsroom.http import first_error
@@ -87,7 +92,7 @@ def annotation_edit(request, pk: int):
             lambda _, user: user.has_perm("annotations.view_annotation"),
             refusal=_("You may not read annotations."),
         )
-        return HttpResponse(_render_editor(request, AnnotationForm(annotation=annotation)))
+        return HttpResponse(_render_editor(request, AnnotationForm(annotation=annotation), history=True))
     annotation = _annotation_for(request, pk, Annotation.changeable_by)
     form = AnnotationForm(request.POST, annotation=annotation)
     if not form.is_valid():
@@ -96,6 +101,8 @@ def annotation_edit(request, pk: int):
         annotation = services.update_annotation(annotation, by=request.user, **form.changes())
     except Annotation.DoesNotExist as gone:
         return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
+    except StaleVersion as stale:
+        return _conflict(request, annotation, stale, request.POST)
     if not request.htmx:
         return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
     # The editor closes; the list entry shows what was saved.
@@ -106,11 +113,67 @@ def annotation_edit(request, pk: int):
 def annotation_delete(request, pk: int):
     annotation = _annotation_for(request, pk, Annotation.deletable_by)
     article = annotation.article
-    services.delete_annotation(annotation, by=request.user)
+    version = request.POST.get("version", "")
+    try:
+        services.delete_annotation(annotation, by=request.user, version=int(version) if version.isdigit() else None)
+    except Annotation.DoesNotExist as gone:
+        return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
+    except StaleVersion as stale:
+        return _conflict(request, annotation, stale)
     if not request.htmx:
         return redirect(article)
     annotation.pk = pk  # delete() clears it; the page still knows the annotation by it
     return HttpResponse(_page_updates(request, article, annotation, Change.DELETED))
+
+
+@require_POST
+@permission_required("annotations.add_annotation", raise_exception=True)
+def annotation_undo(request, article_pk: int):
+    """Undo this editor's last change to the article's annotations (the one the page offered)."""
+    article = get_object_or_404(Article.objects.only("id", "body", "annotation_version"), pk=article_pk)
+    event = last_undoable(request.user, article.pk, within=datetime.timedelta(seconds=settings.UNDO_SECONDS))
+    if event is None or str(event.pgh_id) != request.POST.get("event"):
+        return _refused(_("Nothing to undo: it was undone already, or too long ago."), undo_bar(request, article))
+    try:
+        annotation = services.undo(event, by=request.user)
+    except (services.CannotUndo, StaleVersion) as refusal:
+        return _refused(str(refusal), undo_bar(request, article))
+    if not request.htmx:
+        return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}" if annotation else article)
+    article.refresh_from_db(fields=["annotation_version"])
+    return HttpResponse(_whole_annotation_regions(article) + undo_bar(request, article))
+
+
+@require_POST
+@permission_required("annotations.moderate_annotation", raise_exception=True)
+def annotation_restore(request, event_pk: int):
+    """An Admin brings a deleted annotation back from its history, exactly as it was."""
+    event = get_object_or_404(AnnotationEvent, pk=event_pk)
+    try:
+        annotation = services.restore_annotation(event, by=request.user)
+    except services.CannotUndo as refusal:
+        return HttpResponse(str(refusal), status=409, content_type="text/plain; charset=utf-8")
+    return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
+
+
+def _refused(message: str, *fragments: str) -> HttpResponse:
+    """409 as the annotator shows a refusal: its message, and the regions that changed."""
+    return HttpResponse(format_html('<p class="error" data-error>{}</p>', message) + "".join(fragments), status=409)
+
+
+def _conflict(request, annotation: Annotation, stale: StaleVersion, submitted=None) -> HttpResponse:
+    """409: the editor again, saying what the other person changed, with what this editor submitted
+    (or the annotation as it is now) and the current version, so that saving again overwrites
+    their change on purpose; "Reload" takes theirs."""
+    annotation.refresh_from_db()
+    if submitted is not None:
+        data = submitted.copy()
+        data["version"] = str(stale.current)
+        form = AnnotationForm(data, annotation=annotation)
+        form.is_valid()
+    else:
+        form = AnnotationForm(annotation=annotation)
+    return HttpResponse(_render_editor(request, form, conflict=stale), status=409)
 
 
 def _annotation_for(request, pk: int, allowed, *, refusal: str = "") -> Annotation:
@@ -126,7 +189,10 @@ def _annotation_for(request, pk: int, allowed, *, refusal: str = "") -> Annotati
     return annotation
 
 
-def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "") -> str:
+def _render_editor(
+    request, form: AnnotationForm, *, suggested_entity: str = "", history: bool = False, conflict=None
+) -> str:
+    """The editor; with ``history``, what happened to the annotation below it (not for one just made)."""
     annotation = form.annotation
     if suggested_entity and not form.is_bound and not annotation.entity_id:
         form.initial["entity_query"] = suggested_entity
@@ -139,6 +205,8 @@ def _render_editor(request, form: AnnotationForm, *, suggested_entity: str = "")
             "lookup_url": _lookup_url(annotation.kind),
             "editable": annotation.changeable_by(request.user),
             "can_delete": annotation.deletable_by(request.user),
+            "history": annotation_history(annotation.pk) if history else [],
+            "conflict": conflict,
         },
         request,
     )
@@ -178,7 +246,7 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
     # page is up to date but for it only if it showed the version before; else someone else
     # changed the annotations too, and the page gets them whole.
     if request.POST.get("revision") != str(article.annotation_version - 1):
-        return _whole_annotation_regions(article)
+        return _whole_annotation_regions(article) + undo_bar(request, article)
 
     fragments = []
     if change != Change.CHANGED:
@@ -194,6 +262,7 @@ def _page_updates(request, article: Article, annotation: Annotation, change: Cha
     else:
         fragments.append(format_html('<li id="annotation-{}" hx-swap-oob="delete"></li>', annotation.pk))
     fragments.append(_summary(kinds_in(spans), len(spans), str(article.annotation_version)))
+    fragments.append(undo_bar(request, article))
     return "".join(fragments)
 
 

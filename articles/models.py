@@ -144,3 +144,23 @@ class Article(KeptByTheDatabase):
     @property
     def publication_date_iso(self) -> str:
         return iso_partial_date(self.published_on, self.date_precision)
+
+
+class Reader(models.Model):
+    """Who has an article's page open: touched by the page's freshness check every few seconds
+    (articles.presence). Bookkeeping of the page, not an editorial change: no history, no service."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = gettext_lazy("reader")
+        verbose_name_plural = gettext_lazy("readers")
+        constraints = [
+            # One row per person and article, upserted by the check; its index finds an article's readers.
+            models.UniqueConstraint(fields=["article", "user"], name="reader_once_per_article")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.article_id}"

@@ -5,8 +5,10 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import require
 from articles.models import Article
+from history.context import recorded
 
 
+@recorded
 @transaction.atomic
 def save_article(article: Article, *, by) -> Article:
     """Store an article as edited whole (the admin's form; its body and origin stay read-only there)."""
@@ -15,6 +17,7 @@ def save_article(article: Article, *, by) -> Article:
     return article
 
 
+@recorded
 @transaction.atomic
 def delete_articles(articles, *, by) -> None:
     """Delete articles, their annotations with them."""
@@ -23,6 +26,7 @@ def delete_articles(articles, *, by) -> None:
         article.delete()
 
 
+@recorded
 @transaction.atomic
 def update_article(article: Article, *, by, title: str, status: str) -> Article:
     require(by, "articles.change_article", _("You may not change articles."))

@@ -1,11 +1,17 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from annotations import downloads
+from annotations.models import Annotation
 from annotations.rendering import annotation_regions
-from articles import services
+from annotations.undoing import undoable
+from articles import presence, services
 from articles.forms import ArticleForm, ArticleListForm
 from articles.models import Article
 from newsroom.http import bad_parameters, wants_fragment
@@ -21,14 +27,37 @@ def article_list(request):
     form = ArticleListForm(request.GET)
     if not form.is_valid():
         return bad_parameters(form)
-    articles = Article.objects.with_annotation_counts().defer("body", "search_vector").order_by("-published_on", "-id")
-    if query := form.cleaned_data["q"]:
-        articles = articles.search(query)
-    if status := form.cleaned_data["status"]:
-        articles = articles.filter(status=status)
+    articles = (
+        listed(form.cleaned_data)
+        .with_annotation_counts()
+        .defer("body", "search_vector")
+        .order_by("-published_on", "-id")
+    )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(form.cleaned_data["page"])
     template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
     return render(request, template, {"form": form, "page": page})
+
+
+@require_GET
+@permission_required(["articles.view_article", downloads.READ_ANNOTATIONS], raise_exception=True)
+def article_list_download(request):
+    """The annotations of every article the list's search and status select (its download menu)."""
+    form = ArticleListForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    articles = listed(form.cleaned_data)
+    annotations = Annotation.objects.filter(article__in=articles)
+    return downloads.download(request, scope="articles", articles=articles, annotations=annotations)
+
+
+def listed(filters: dict) -> QuerySet[Article]:
+    """The articles the list's cleaned filters select, in no order: the page and its download share it."""
+    articles = Article.objects.all()
+    if query := filters["q"]:
+        articles = articles.search(query)
+    if status := filters["status"]:
+        articles = articles.filter(status=status)
+    return articles
 
 
 @require_GET
@@ -36,6 +65,17 @@ def article_list(request):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
     return render(request, DETAIL, _detail_context(article, user=request.user))
+
+
+@require_GET
+@permission_required(["articles.view_article", downloads.READ_ANNOTATIONS], raise_exception=True)
+def article_download(request, pk: int):
+    """The article's annotations (its page's download menu)."""
+    article = get_object_or_404(Article.objects.only("pk"), pk=pk)
+    articles = Article.objects.filter(pk=article.pk)
+    return downloads.download(
+        request, scope=f"article-{article.pk}", articles=articles, annotations=article.annotations.all()
+    )
 
 
 @require_POST
@@ -55,10 +95,39 @@ def article_edit(request, pk: int):
     return render(request, DETAIL, _detail_context(article, form, user=request.user), status=422)
 
 
+@require_GET
+@permission_required("articles.view_article", raise_exception=True)
+@permission_required("annotations.view_annotation", raise_exception=True)
+def article_fresh(request, pk: int):
+    """The open page's check, every few seconds: 204 when its annotations and the others who have it
+    open are as it shows them; else the text, the list and the counts (when the annotations
+    changed) and who else has it open, out of band. Two queries (with the session's and user's)."""
+    checked = presence.check(pk, request.user.pk)
+    if checked is None:
+        return HttpResponseNotFound()
+    version, others = checked
+    changed = request.GET.get("revision") != str(version)
+    if not changed and request.GET.get("present", "") == ",".join(others):
+        return HttpResponse(status=204)
+    fragments = []
+    if changed:
+        article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
+        regions = {**annotation_regions(article), "oob": True}
+        fragments.append(render_to_string(f"{DETAIL}#annotation-regions", regions, request))
+    fragments.append(render_to_string(f"{DETAIL}#presence", {"others": others, "oob": True}, request))
+    return HttpResponse("".join(fragments))
+
+
 def _detail_context(article: Article, form: ArticleForm | None = None, *, user) -> dict:
     # The text for whoever may read articles; its annotations only for those who may read them.
     visible = user.has_perm("annotations.view_annotation")
-    return {"article": article, "form": form or _article_form(article), **annotation_regions(article, visible=visible)}
+    return {
+        "article": article,
+        "others": presence.others(article.pk, user.pk) if visible else [],
+        "form": form or _article_form(article),
+        "undoable": undoable(user, article.pk),
+        **annotation_regions(article, visible=visible),
+    }
 
 
 def _article_form(article: Article) -> ArticleForm:

@@ -75,3 +75,5 @@ class VerdictForm(forms.Form):
 
     verdict = forms.ChoiceField(choices=Annotation.Verdict.choices, label=gettext_lazy("Verdict"))
     next = forms.CharField(required=False, max_length=2000)
+    # The claim's version the desk showed: refused (409) when someone changed it since.
+    version = forms.IntegerField(required=False, min_value=1)

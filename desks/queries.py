@@ -21,7 +21,7 @@ DESK_FIELDS = [
     "kind", "start", "exact", "verdict", "evidence", "quote_type", "cue_verb", "note", "author",
     "verdict_set_at", "entity__name", "article__title", "article__published_on", "article__date_precision",
     "article__language",
-    "verdict_set_by__username",
+    "verdict_set_by__username", "version",
 ]  # fmt: skip
 
 
@@ -33,7 +33,7 @@ def quotes(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[Annotation]:
-    """Quotes, the newest articles first and each article's in text order."""
+    """Quotes by every filter, in no order (quotes_in_desk_order() gives the desk's)."""
     found = Annotation.objects.filter(kind=Annotation.Kind.QUOTE).filter(published_between(since, until))
     if speaker:
         found = found.filter(entity=speaker)
@@ -45,7 +45,12 @@ def quotes(
         found = found.alias(words_key=Upper(unaccent("exact"))).filter(
             words_key__contains=Upper(unaccent(Value(words)))
         )
-    return desk_rows(found).order_by("-article__published_on", "-article_id", "start", "pk")
+    return found
+
+
+def quotes_in_desk_order(quotes: QuerySet[Annotation]) -> QuerySet[Annotation]:
+    """The quotes desk's rows: the newest articles first and each article's in text order."""
+    return desk_rows(quotes).order_by("-article__published_on", "-article_id", "start", "pk")
 
 
 def claims(

@@ -3,13 +3,15 @@
 The filters live in the URL, so a desk can be shared, bookmarked and paged through with its
 filters kept. A speaker or claimant is named there by its entity's id; a name typed in the
 filter form is looked up as the entity lookup does and answered with a redirect to that URL.
-Each desk is one page whose filters, counts and rows are one region htmx swaps whole.
+Each desk is one page whose filters, counts and rows are one region htmx swaps whole, and has
+a download of what its filters select, every page of it (annotations.downloads).
 """
 
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotFound, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,10 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from annotations import services
+from annotations import downloads, services
 from annotations.models import Annotation
+from articles.models import Article
 from desks import queries
 from desks.forms import ClaimDeskForm, QuoteDeskForm, VerdictForm
+from entities.models import Entity
+from history.versions import StaleVersion
 from newsroom.http import bad_parameters, wants_fragment
 
 PER_PAGE = 50
@@ -39,22 +44,10 @@ def quote_desk(request):
     if not form.is_valid():
         return bad_parameters(form)
     filters = form.cleaned_data
-    speaker, unmatched = filters["speaker"], ""
-    if name := filters["speaker_name"]:
-        speaker = queries.entity_named(name, kind=Annotation.Kind.QUOTE)
-        if speaker is not None:
-            return redirect(_naming_entity(request, "speaker", speaker.pk))
-        unmatched = name
-    quotes = queries.quotes(
-        speaker=speaker,
-        quote_type=filters["type"],
-        words=filters["words"],
-        since=filters["since"],
-        until=filters["until"],
-    )
-    if unmatched:
-        quotes = quotes.none()  # a name nobody matches finds nothing, rather than everything
-    page = Paginator(quotes, PER_PAGE).get_page(filters["page"])
+    speaker, unmatched, quotes = _quotes_selected(filters)
+    if filters["speaker_name"] and speaker is not None:
+        return redirect(_naming_entity(request, "speaker", speaker.pk))
+    page = Paginator(queries.quotes_in_desk_order(quotes), PER_PAGE).get_page(filters["page"])
     context = {"form": form, "page": page, "speaker": speaker, "unmatched": unmatched, "filtered": _filtered(form)}
     return render(request, f"{QUOTES}#quote-desk" if wants_fragment(request) else QUOTES, context)
 
@@ -67,19 +60,11 @@ def claim_desk(request):
     if not form.is_valid():
         return bad_parameters(form)
     filters = form.cleaned_data
-    claimant, unmatched = filters["claimant"], ""
-    if name := filters["claimant_name"]:
-        claimant = queries.entity_named(name, kind=Annotation.Kind.CLAIM)
-        if claimant is not None:
-            return redirect(_naming_entity(request, "claimant", claimant.pk))
-        unmatched = name
-    claims = queries.claims(claimant=claimant, since=filters["since"], until=filters["until"])
-    if unmatched:
-        claims = claims.none()  # a name nobody matches finds nothing, rather than everything
-    counts = claims.verdict_counts()
+    claimant, unmatched, any_verdict, claims = _claims_selected(filters)
+    if filters["claimant_name"] and claimant is not None:
+        return redirect(_naming_entity(request, "claimant", claimant.pk))
+    counts = any_verdict.verdict_counts()
     verdict = filters["verdict"]
-    if verdict:
-        claims = claims.filter(verdict=verdict)
     rows = queries.claims_in_desk_order(claims, unverified_first=filters["order"] != "newest")
     paginator = Paginator(rows, PER_PAGE)
     # The counts per verdict tell how many rows there are: no count query of its own.
@@ -100,6 +85,63 @@ def claim_desk(request):
     return render(request, f"{CLAIMS}#claim-desk" if wants_fragment(request) else CLAIMS, context)
 
 
+@require_GET
+@permission_required(READ, raise_exception=True)
+def quote_desk_download(request):
+    """The quotes the desk's filters select, every page of them (its download menu)."""
+    form = QuoteDeskForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    *_, quotes = _quotes_selected(form.cleaned_data)
+    return downloads.download(request, scope="quotes", articles=Article.objects.all(), annotations=quotes)
+
+
+@require_GET
+@permission_required(READ, raise_exception=True)
+def claim_desk_download(request):
+    """The claims the desk's filters select, every page of them (its download menu)."""
+    form = ClaimDeskForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    *_, claims = _claims_selected(form.cleaned_data)
+    return downloads.download(request, scope="claims", articles=Article.objects.all(), annotations=claims)
+
+
+def _quotes_selected(filters: dict) -> tuple[Entity | None, str, QuerySet[Annotation]]:
+    """The speaker the desk's cleaned filters name (by id, or the one a typed name finds), the
+    name if nobody matches it, and the quotes the filters select: the page and its download
+    share it, so a download holds what the desk shows."""
+    speaker, unmatched = _chosen(filters, "speaker", kind=Annotation.Kind.QUOTE)
+    quotes = queries.quotes(
+        speaker=speaker,
+        quote_type=filters["type"],
+        words=filters["words"],
+        since=filters["since"],
+        until=filters["until"],
+    )
+    return speaker, unmatched, quotes.none() if unmatched else quotes
+
+
+def _claims_selected(filters: dict) -> tuple[Entity | None, str, QuerySet[Annotation], QuerySet[Annotation]]:
+    """As _quotes_selected(), with the claims of any verdict (which the counts per verdict
+    count) before those of the verdict chosen."""
+    claimant, unmatched = _chosen(filters, "claimant", kind=Annotation.Kind.CLAIM)
+    claims = queries.claims(claimant=claimant, since=filters["since"], until=filters["until"])
+    if unmatched:
+        claims = claims.none()
+    verdict = filters["verdict"]
+    return claimant, unmatched, claims, claims.filter(verdict=verdict) if verdict else claims
+
+
+def _chosen(filters: dict, field: str, *, kind: str) -> tuple[Entity | None, str]:
+    """The entity the filters name by id, or the one the typed name finds instead; the name
+    when nobody matches it (which then finds nothing, rather than everything)."""
+    if name := filters[f"{field}_name"]:
+        entity = queries.entity_named(name, kind=kind)
+        return entity, "" if entity is not None else name
+    return filters[field], ""
+
+
 @require_POST
 @permission_required(READ, raise_exception=True)
 def claim_verdict(request, pk: int):
@@ -111,9 +153,15 @@ def claim_verdict(request, pk: int):
         return bad_parameters(form)
     back, params = _claims_desk_at(request, form.cleaned_data["next"])
     try:
-        services.set_verdict(claim, form.cleaned_data["verdict"], by=request.user)
+        services.set_verdict(claim, form.cleaned_data["verdict"], by=request.user, version=form.cleaned_data["version"])
     except Annotation.DoesNotExist as gone:
         return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
+    except StaleVersion as stale:
+        # The row as it is now, saying who changed it; setting the verdict again overwrites theirs.
+        claim = get_object_or_404(queries.desk_rows(queries.claims()), pk=pk)
+        claim.settable = True
+        context = {"claim": claim, "back": back, "conflict": stale}
+        return HttpResponse(render_to_string(f"{CLAIMS}#claim-row", context, request), status=409)
     if not request.htmx:
         return redirect(f"{back}#claim-{claim.pk}")
     claim.settable = True

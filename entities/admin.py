@@ -2,11 +2,12 @@ from django.contrib import admin
 
 from entities import services
 from entities.models import Entity
-from newsroom.admin import WritesThroughServices
+from newsroom.admin import VersionCheckedForm, WritesThroughServices
 
 
 @admin.register(Entity)
 class EntityAdmin(WritesThroughServices, admin.ModelAdmin):
+    form = VersionCheckedForm
     save_through = staticmethod(services.save_entity)
     delete_through = staticmethod(services.delete_entities)
     list_display = ["name", "kind", "alias_list", "external_id", "updated_at"]

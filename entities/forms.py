@@ -40,6 +40,8 @@ class EntityForm(forms.Form):
 
     name = forms.CharField(max_length=Entity._meta.get_field("name").max_length, label=gettext_lazy("Name"))
     kind = forms.ChoiceField(choices=Entity.Kind.choices, label=gettext_lazy("Kind"))
+    # The entity's version when the page was loaded: refused as stale when someone changed it since.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     description = forms.CharField(
         required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Description")
     )

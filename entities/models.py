@@ -13,9 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from entities import spelling
 from newsroom.models import KeptByTheDatabase
-from newsroom.postgres import choices_constraint, unaccent
+from newsroom.postgres import choices_constraint, unaccent, version_trigger
 
 WIKIDATA_QID = re.compile(r"Q[1-9][0-9]*")
+
+
+def wikidata_url(external_id: str) -> str:
+    """The Wikidata page of a QID; empty for any other identifier (or none)."""
+    return f"https://www.wikidata.org/wiki/{external_id}" if WIKIDATA_QID.fullmatch(external_id) else ""
 
 
 class EntityKind(models.TextChoices):
@@ -99,6 +104,9 @@ class Entity(KeptByTheDatabase):
     claim_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     source_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     last_annotated_at = models.DateTimeField(null=True, editable=False)
+    # Kept by the database: one more with every change of what people edit (not of the counts),
+    # so that a change made by someone else since the page was loaded is never overwritten unseen.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = EntityQuerySet.as_manager()
 
@@ -121,6 +129,7 @@ class Entity(KeptByTheDatabase):
                 models.F("last_annotated_at").desc(nulls_last=True), "name", "id", name="entity_recently_annotated_idx"
             ),
         ]
+        triggers = [version_trigger(["name", "kind", "aliases", "description", "external_id"])]
         constraints = [
             choices_constraint("kind", EntityKind, "entity_kind_valid"),
             models.CheckConstraint(condition=~Q(name=""), name="entity_name_not_empty"),
@@ -134,7 +143,7 @@ class Entity(KeptByTheDatabase):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     DATABASE_KEPT_FIELDS = frozenset(
-        {"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at", "search_names"}
+        {"mention_count", "quote_count", "claim_count", "source_count", "last_annotated_at", "search_names", "version"}
     )
 
     def save(self, *args, **kwargs):
@@ -149,7 +158,7 @@ class Entity(KeptByTheDatabase):
     @property
     def wikidata_url(self) -> str:
         """The Wikidata page of the entity's QID, if it has one."""
-        return f"https://www.wikidata.org/wiki/{self.external_id}" if WIKIDATA_QID.fullmatch(self.external_id) else ""
+        return wikidata_url(self.external_id)
 
     @property
     def annotation_count(self) -> int:

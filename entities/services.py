@@ -14,8 +14,12 @@ from accounts.roles import require
 from annotations import services as annotation_services  # each app's services call the other's
 from entities import spelling
 from entities.models import Entity, EntityMerge
+from history.context import recorded, recording
+from history.models import EntityEvent
+from history.versions import check_version
 
 
+@recorded
 @transaction.atomic
 def find_or_create_entity(*, name: str, kind: str, by) -> Entity:
     """The entity of this kind with this name (in any case), made now if there is none."""
@@ -31,6 +35,7 @@ def find_or_create_entity(*, name: str, kind: str, by) -> Entity:
         return Entity.objects.named(name).filter(kind=kind).get()
 
 
+@recorded
 @transaction.atomic
 def add_spelling(entity: Entity, spelling: str, *, by) -> Entity:
     """Remember ``spelling`` as another way the entity's name is written, unless it is known."""
@@ -43,6 +48,7 @@ def add_spelling(entity: Entity, spelling: str, *, by) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def save_entity(entity: Entity, *, by) -> Entity:
     """Store an entity as edited whole (the admin's form): new, or changed."""
@@ -68,6 +74,7 @@ UPDATE {table} AS entity
 """
 
 
+@recorded
 @transaction.atomic
 def save_entities_in_bulk(*, created: list[Entity], changed: list[Entity], by) -> None:
     """Store many entities at once, as the catalogue import planned them (entities/catalogue.py):
@@ -100,6 +107,7 @@ def save_entities_in_bulk(*, created: list[Entity], changed: list[Entity], by) -
             )
 
 
+@recorded
 @transaction.atomic
 def delete_entities(entities, *, by) -> None:
     """Delete entities; their annotations stay, without an entity."""
@@ -112,18 +120,21 @@ class EntityConflict(ValueError):
     """A change the catalogue cannot take as asked (a name or QID another entity holds)."""
 
 
+@recorded
 @transaction.atomic
-def update_entity(entity: Entity, *, by, **changes) -> Entity:
+def update_entity(entity: Entity, *, by, version: int | None = None, **changes) -> Entity:
     """Change an entity's name, kind, description or Wikidata QID (the entity page's fields).
 
     Raises EntityConflict, nothing changed, when another entity of the kind has the name or
-    another entity has the QID.
+    another entity has the QID; StaleVersion (history.versions) when ``version``, the one the
+    change was based on, is no longer the entity's: someone else changed it meanwhile.
     """
     require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
     unknown = set(changes) - {"name", "kind", "description", "external_id"}
     if unknown:
         raise ValueError(f"Entities have no editable {', '.join(sorted(unknown))}")
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    check_version(EntityEvent, entity.pk, stored=entity.version, expected=version)
     old_name = entity.name
     for field, value in changes.items():
         setattr(entity, field, value)
@@ -133,6 +144,7 @@ def update_entity(entity: Entity, *, by, **changes) -> Entity:
     try:
         with transaction.atomic():
             entity.save()
+            entity.refresh_from_db(fields=["version"])  # the database's
     except IntegrityError:
         if Entity.objects.named(entity.name).filter(kind=entity.kind).exclude(pk=entity.pk).exists():
             raise EntityConflict(
@@ -146,6 +158,7 @@ def update_entity(entity: Entity, *, by, **changes) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def add_alias(entity: Entity, spelling: str, *, by) -> Entity:
     """Add another spelling of the entity's name, as an editor types it."""
@@ -156,6 +169,7 @@ def add_alias(entity: Entity, spelling: str, *, by) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def remove_alias(entity: Entity, spelling: str, *, by) -> Entity:
     require(by, "entities.change_entity", _("You may not change entities in the catalogue."))
@@ -165,6 +179,7 @@ def remove_alias(entity: Entity, spelling: str, *, by) -> Entity:
     return entity
 
 
+@recorded
 @transaction.atomic
 def merge_entities(survivor: Entity, duplicate: Entity, *, by) -> EntityMerge:
     """Fold ``duplicate`` into ``survivor``: its annotations move, its name and aliases become
@@ -181,6 +196,9 @@ def merge_entities(survivor: Entity, duplicate: Entity, *, by) -> EntityMerge:
     if len(locked) < 2:
         raise Entity.DoesNotExist(_("One of the two entities was deleted or merged meanwhile: nothing was changed."))
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    # Each history row of the merge (the duplicate's deletion, the survivor's new spellings, the
+    # annotations moved) says which merge it was part of.
+    recording(by=by, merged_into=survivor.pk, merged=duplicate.pk)
 
     moved = annotation_services.relink_entity(duplicate, survivor, by=by)
     # Records of earlier merges into the duplicate now point at the survivor, so their

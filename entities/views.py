@@ -20,6 +20,8 @@ from annotations.rendering import SURROUNDING, in_sentences
 from entities import services
 from entities.forms import AliasForm, EntityForm, EntityListForm, LookupForm, MergeForm, SectionPagesForm
 from entities.models import Entity, EntityMerge
+from history.queries import entity_history
+from history.versions import StaleVersion
 from newsroom.http import bad_parameters, first_error, wants_fragment
 
 SUGGESTIONS = 6
@@ -122,6 +124,18 @@ def entity_edit(request, pk: int):
             form.add_error(None, str(conflict))
         except Entity.DoesNotExist:
             return _gone()
+        except StaleVersion as stale:
+            # What they changed, beside what this editor typed; saving again overwrites on purpose.
+            data = request.POST.copy()
+            data["version"] = str(stale.current)
+            form = EntityForm(data)
+            form.is_valid()
+            form.add_error(None, str(stale))
+            entity.refresh_from_db()
+            context = {**_header_context(request, entity, form), "conflict": stale}
+            if not request.htmx:
+                return render(request, DETAIL, {**_detail_context(request, entity, form=form), **context}, status=409)
+            return render(request, f"{DETAIL}#entity-header", context, status=409)
     if form.errors:
         # What is stored stays on show, beside the errors.
         try:
@@ -250,7 +264,7 @@ def _verdicts(entity: Entity) -> list[tuple[str, int]]:
 
 
 def _header_context(request, entity: Entity, form: EntityForm | None = None) -> dict:
-    initial = {field: getattr(entity, field) for field in ("name", "kind", "description", "external_id")}
+    initial = {field: getattr(entity, field) for field in ("name", "kind", "description", "external_id", "version")}
     return {"entity": entity, "form": form or EntityForm(initial=initial)}
 
 
@@ -269,6 +283,7 @@ def _detail_context(request, entity, *, form=None, alias_form=None, merge_contex
         "sections": list(sections.values()),
         "verdicts": _verdicts(entity),
         "merges": entity.merges.select_related("merged_by"),
+        "history": entity_history(entity.pk),
         "merge_form": MergeForm(),
         **(merge_context or {}),
     }

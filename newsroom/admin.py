@@ -1,5 +1,8 @@
 """What the apps' admin pages share."""
 
+from django import forms
+from django.utils.translation import gettext as _
+
 
 class WritesThroughServices:
     """A ModelAdmin mixin: saving and deleting go through the app's services, with the acting user,
@@ -17,3 +20,26 @@ class WritesThroughServices:
 
     def delete_queryset(self, request, queryset):
         self.delete_through(queryset, by=request.user)
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """An admin change form that refuses to save over a change someone else made since it was
+    opened (the model's ``version``, kept by the database), as the pages refuse with 409."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        loaded = data.get("loaded_version")
+        if self.instance.pk is not None and loaded is not None:
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current is not None and current != loaded:
+                raise forms.ValidationError(
+                    _("Someone else changed this since you opened it: reload the page to see their change.")
+                )
+        return data

@@ -27,3 +27,21 @@ def array_to_string(array, separator) -> models.Func:
 def choices_constraint(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
     """The database's own check that ``field`` holds one of ``choices``."""
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def version_trigger(columns: list[str]):
+    """A trigger keeping a ``version`` column: one more with each UPDATE that changes any of
+    ``columns`` (quoted where needed), the same otherwise, whatever the statement wrote."""
+    import pgtrigger  # only where a model declares one
+
+    old = ", ".join(f"OLD.{column}" for column in columns)
+    new = ", ".join(f"NEW.{column}" for column in columns)
+    return pgtrigger.Trigger(
+        name="keep_version",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update,
+        func=(
+            f"IF ROW({old}) IS DISTINCT FROM ROW({new}) THEN NEW.version := OLD.version + 1; "
+            "ELSE NEW.version := OLD.version; END IF; RETURN NEW;"
+        ),
+    )

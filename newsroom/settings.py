@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "annotations",
     "imports",
     "desks",
+    # History: triggers (django-pgtrigger) record every change of the apps above (history/models.py).
+    "pgtrigger",
+    "pghistory",
+    "history",
     # Last: its roles are synced after every other app's permissions exist (accounts/roles.py).
     "accounts",
 ]
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     # is for those who may import), before every process_view (CSRF's reads the body).
     "newsroom.bodies.BoundedBodies",
     "newsroom.middleware.LoginRequired",
+    # Who changes what, and from where, for the history rows the database writes (history/context.py).
+    "history.context.RecordedRequests",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -256,3 +262,8 @@ FILE_UPLOAD_HANDLERS = ["newsroom.bodies.UploadHandler"]
 # A running import not heard from for this long is interrupted, and "Import the rest" is offered.
 # Its runner reports with every group of files it stores: this must exceed the longest a group takes.
 IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300, minimum=1)
+
+# History (history/): only writing requests need a context; reading ones record nothing.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# How long after creating, changing or deleting an annotation its author can undo it, in seconds.
+UNDO_SECONDS = env_int("UNDO_SECONDS", 600, minimum=0)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("import/", include("imports.urls")),
     path("", include("desks.urls")),  # /quotes/, /claims/
+    path("activity/", include("history.urls")),
     path("admin/", admin.site.urls),
 ]
 

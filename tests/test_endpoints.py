@@ -56,6 +56,10 @@ def requests(world: World):
         "entity lookup": ("get", "/entities/lookup/", {"entity_query": "Kim", "create": "person"}),
         "quotes desk": ("get", "/quotes/", {"type": "direct"}),
         "claims desk": ("get", "/claims/", {"verdict": "unverified"}),
+        "article download": ("get", f"/articles/{a.pk}/download/", {"format": "csv"}),
+        "article list download": ("get", "/articles/download/", {"format": "jsonl", "q": "Kim"}),
+        "quotes download": ("get", "/quotes/download/", {"format": "csv", "type": "direct"}),
+        "claims download": ("get", "/claims/download/", {"format": "claimreview", "verdict": "false"}),
         "import page": ("get", "/import/", {}),
         "import upload": ("post", "/import/", {}),
         "import batch": ("get", f"/import/{b.pk}/", {}),
@@ -78,6 +82,10 @@ EXPECTED = {
     "entity lookup": ((200, 200), (200, 200), (200, 200), (403, 403)),
     "quotes desk": ((200, 200), (200, 200), (200, 200), (403, 403)),
     "claims desk": ((200, 200), (200, 200), (200, 200), (403, 403)),  # setting a verdict: tests/test_desks.py
+    "article download": ((200, 200), (200, 200), (200, 200), (403, 403)),
+    "article list download": ((200, 200), (200, 200), (200, 200), (403, 403)),
+    "quotes download": ((200, 200), (200, 200), (200, 200), (403, 403)),
+    "claims download": ((200, 200), (200, 200), (200, 200), (403, 403)),
     "import page": ((403, 403), (403, 403), (200, 200), (403, 403)),
     "import upload": ((403, 403), (403, 403), (400, 400), (403, 403)),  # the admin chose no file
     "import batch": ((403, 403), (403, 403), (200, 200), (403, 403)),

@@ -133,12 +133,12 @@ class TestEntityPage:
         make_annotation(article, 0, 3, author=editor, entity=kim)
         make_annotation(article, 4, 7, author=editor, entity=kim, kind="claim")
         # session, user, permissions, entity, the mentions and the claims (sections with none
-        # cost nothing), verdicts, merges
-        with django_assert_num_queries(8):
+        # cost nothing), verdicts, merges, its history (made by no one in the app: no people to fetch)
+        with django_assert_num_queries(9):
             client.get(detail(kim))
         for i in range(2, 120):
             make_annotation(article, i * 4, i * 4 + 3, author=editor, entity=kim, kind=["entity", "claim"][i % 2])
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client.get(detail(kim))
         assert response.content.decode().count("#a-") == 40  # two sections of 20
 

@@ -14,6 +14,7 @@ from annotations.importing import FileRefused, import_annotations
 from annotations.models import Annotation
 from articles.models import Article
 from entities.models import Entity
+from history.models import Action, AnnotationEvent, Origin
 from tests.factories import make_article, make_entity, span_of
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,15 @@ class TestRoundTrip:
         report = import_annotations(exported("w3c"), by=admin)
         assert (report.created, report.present) == (0, 7)
         assert snapshot() == before
+
+    def test_history_records_them_as_an_import_by_the_importer(self, annotated, admin):
+        data = exported("w3c")
+        fresh_database()
+        import_annotations(data, by=admin)
+        imported = Annotation.objects.values("pk")
+        events = AnnotationEvent.objects.filter(pgh_label=Action.CREATED, pgh_obj_id__in=imported)
+        assert events.count() == 7
+        assert {(event.origin, event.pgh_user) for event in events} == {(Origin.IMPORT, admin.pk)}
 
     def test_an_author_without_an_account_here_becomes_the_importer(self, annotated, admin, other_editor):
         data = exported("jsonl")

@@ -250,6 +250,17 @@
       hide();
       return;
     }
+    // u (or Ctrl+Z outside the fields) undoes this editor's last change: the undo bar's button.
+    const undoKey = event.key === "u" && !event.ctrlKey && !event.metaKey && !event.altKey;
+    const controlZ = event.key.toLowerCase() === "z" && (event.ctrlKey || event.metaKey) && !event.shiftKey;
+    if (!typing && (undoKey || controlZ)) {
+      const undo = document.querySelector("#undo-bar [data-undo]");
+      if (undo) {
+        event.preventDefault();
+        undo.click();
+      }
+      return;
+    }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const kind = KEYS[event.key.toLowerCase()];
     if (!kind || !toolbar || annotator.dataset.mode === "saving") return;
@@ -275,6 +286,14 @@
     }
     lastMark = mark;
     open(id, mark.getBoundingClientRect());
+  });
+
+  // ---- Others' changes: the page's freshness check (every few seconds) would replace the text,
+  // and with it a selection being made or annotated: it waits while one is.
+  document.getElementById("freshness")?.addEventListener("htmx:beforeRequest", (event) => {
+    const mode = annotator.hidden ? "" : annotator.dataset.mode;
+    const selecting = !window.getSelection().isCollapsed && article.contains(window.getSelection().anchorNode);
+    if (mode === "toolbar" || mode === "saving" || selecting) event.preventDefault();
   });
 
   // ---- What the server sends back.

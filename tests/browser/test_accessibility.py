@@ -67,6 +67,8 @@ def test_every_page_has_no_serious_accessibility_findings(admin, audited, log_in
         "/claims/",
         "/import/",
         f"/import/{batch.pk}/",
+        "/activity/",
+        f"/activity/articles/{article.pk}/",
     ):
         page.goto(path)
         findings += audit(page)

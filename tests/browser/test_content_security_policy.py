@@ -80,6 +80,11 @@ def test_every_page_works_under_the_policy_with_nothing_refused(admin, editor, w
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator(".status-line .status")).to_have_text("Done")
 
+    page.get_by_role("link", name="Activity").click()  # everyone's changes, and one article's
+    expect(page.get_by_role("heading", name="Activity")).to_be_visible()
+    page.goto(f"/activity/articles/{article.pk}/")
+    expect(page.locator(".history-entry").first).to_be_visible()
+
     page.get_by_role("link", name="Admin").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.goto(f"/admin/auth/user/{editor.pk}/change/")  # Django's two-box group chooser
@@ -100,6 +105,8 @@ def test_every_page_works_under_the_policy_with_nothing_refused(admin, editor, w
         f"/articles/{article.pk}/",
         "/import/",
         f"/import/{batch.pk}/",
+        "/activity/",
+        f"/activity/articles/{article.pk}/",
         "/admin/",
         f"/admin/auth/user/{editor.pk}/change/",
         f"/admin/annotations/annotation/{Annotation.objects.get().pk}/change/",

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from entities import catalogue
+from history.context import recording
+from history.models import Origin
 from imports.management.commands.import_seeds import Progress
 
 IMPORT_PERMISSIONS = ["entities.add_entity", "entities.change_entity"]
@@ -42,7 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON report instead of text")
         parser.add_argument("--user", help="act as this user, who must be allowed to add and change entities")
 
-    def handle(self, *args, paths: list[Path], format: str | None, as_json: bool, user: str | None, **options):
+    def handle(self, *args, **options):
+        # History records the catalogue's changes as made by an import (and by --user, if given).
+        with recording(origin=Origin.IMPORT.value):
+            return self._import(*args, **options)
+
+    def _import(self, *args, paths: list[Path], format: str | None, as_json: bool, user: str | None, **options):
         actor = self._actor(user)
         # Every file is read before anything is stored, so that the progress bar knows the total.
         readings = [(path, catalogue.read_path(path, catalogue.Format(format) if format else None)) for path in paths]
