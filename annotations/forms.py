@@ -161,3 +161,13 @@ class DownloadForm(forms.Form):
         choices=lambda: [(export.name, export.label) for export in FORMATS.values()],
         label=gettext_lazy("Format"),
     )
+
+
+class AnnotationImportForm(forms.Form):
+    """The Import annotations page: a file of the export's formats (W3C JSON-LD, JSON Lines)."""
+
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        error_messages={"required": gettext_lazy("Choose a file of annotations to import.")},
+    )
+    dry_run = forms.BooleanField(label=gettext_lazy("Only check: store nothing"), required=False)

@@ -294,3 +294,62 @@ def _restore(event, *, by) -> Annotation:
         ) from None
     annotation.refresh_from_db()
     return annotation
+
+
+def require_importer(by) -> None:
+    """Importing annotations is for those who import articles (Admins), and stores annotations in
+    others' names, as moderators may."""
+    message = _("You may not import annotations.")
+    for permission in ("articles.import_articles", "annotations.add_annotation", "annotations.moderate_annotation"):
+        require(by, permission, message)
+
+
+@recorded
+@transaction.atomic
+def import_annotation(
+    *,
+    article: Article,
+    kind: str,
+    start: int,
+    end: int,
+    author,
+    by,
+    entity: Entity | None = None,
+    verdict: str = "",
+    verdict_set_by=None,
+    verdict_set_at=None,
+    created_at=None,
+    updated_at=None,
+    **details,
+) -> tuple[Annotation, bool]:
+    """Store an annotation read from a file (annotations.importing) as it was: body[start:end] (placed
+    and checked by the caller) of ``author``, with its entity, details, who set its verdict and when,
+    and its times when given. Returns it and whether it was created: the author's annotation of this
+    kind on this span, stored already, is returned unchanged (importing a file twice adds nothing).
+    """
+    require_importer(by)
+    unknown = set(details) - set(DETAILS_BY_KIND[kind])
+    if unknown or (verdict and kind != Annotation.Kind.CLAIM):
+        raise ValueError(f"{kind} annotations have no {', '.join(sorted(unknown)) or 'verdict'}")
+    same = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=author)
+    annotation = Annotation(article=article, kind=kind, start=start, end=end, author=author, entity=entity, **details)
+    annotation.anchor(article.body)
+    if kind == Annotation.Kind.CLAIM:
+        annotation.verdict = verdict or Annotation.Verdict.UNVERIFIED
+        if verdict_set_at:  # the record of who set it is whole or absent (annotation_verdict_record_only_on_claims)
+            annotation.verdict_set_by, annotation.verdict_set_at = verdict_set_by or by, verdict_set_at
+    now = timezone.now()
+    annotation.created_at = created_at or now
+    annotation.updated_at = updated_at or created_at or now
+    try:
+        with transaction.atomic():
+            # Saved raw, as loaddata saves, so that auto_now and auto_now_add leave the file's times
+            # (in one statement: each one on annotations sets off the version and count triggers).
+            annotation.save_base(raw=True, force_insert=True)
+    except IntegrityError:  # stored already (the caller looked first), or by another import at the same moment
+        if stored := same.first():
+            return stored, False
+        raise
+    if kind == Annotation.Kind.ENTITY and entity and not entity.spells(annotation.exact):
+        annotation.entity = entity_services.add_spelling(entity, annotation.exact, by=by)  # as update_annotation()
+    return annotation, True

@@ -201,10 +201,14 @@ class Entity(KeptByTheDatabase):
         Longer than a name may be, it is not a spelling of one: left out whole, never cut.
         """
         spelling = " ".join(spelling.split())
-        known = {self.name.casefold(), *(alias.casefold() for alias in self.aliases)}
         too_long = len(spelling) > self._meta.get_field("aliases").base_field.max_length
-        if spelling and not too_long and spelling.casefold() not in known:
+        if spelling and not too_long and not self.spells(spelling):
             self.aliases = [*self.aliases, spelling]
+
+    def spells(self, spelling: str) -> bool:
+        """Whether ``spelling`` is its name or an alias, in any case and spacing."""
+        spelling = " ".join(spelling.split()).casefold()
+        return spelling == self.name.casefold() or any(spelling == alias.casefold() for alias in self.aliases)
 
 
 class EntityMerge(models.Model):

@@ -19,8 +19,9 @@ def date(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Export annotations: JSON Lines (one article per line with its text and annotations, doccano's "
-        "labels included), CSV (one annotation per line, every field, for spreadsheets) or ClaimReview "
-        "(schema.org JSON-LD, one review per claim with a verdict other than unverified)."
+        "labels included), CSV (one annotation per line, every field, for spreadsheets), ClaimReview "
+        "(schema.org JSON-LD, one review per claim with a verdict other than unverified) or W3C Web "
+        "Annotation JSON-LD (one AnnotationCollection in pages)."
     )
 
     def add_arguments(self, parser):
