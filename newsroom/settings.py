@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "annotations",
     "imports",
     "desks",
+    "api",
     # Last: its roles are synced after every other app's permissions exist (accounts/roles.py).
     "accounts",
 ]
@@ -253,3 +254,6 @@ FILE_UPLOAD_HANDLERS = ["newsroom.bodies.UploadHandler"]
 # A running import not heard from for this long is interrupted, and "Import the rest" is offered.
 # Its runner reports with every group of files it stores: this must exceed the longest a group takes.
 IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300, minimum=1)
+
+# The read API (api/, README "API"): requests a minute that one token may make; more are answered 429.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=1)
