@@ -1,4 +1,5 @@
-"""Annotations out of the app, streamed: CSV for spreadsheets, JSON Lines for researchers and doccano.
+"""Annotations out of the app, streamed: CSV for spreadsheets, JSON Lines for researchers and doccano,
+W3C Web Annotation JSON-LD (annotations.webannotation) for other annotation tools.
 
 Both are generators of text, so a command writes them to a file and a view can stream them.
 Rows come from the database as plain tuples in chunks (no model instances: an export reads
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 
 from annotations.models import Annotation
 from articles.models import Article, iso_partial_date
+from newsroom.site import absolute_url
 from newsroom.spreadsheets import BYTE_ORDER_MARK, Echo, inert
 
 CHUNK = 2000
@@ -52,12 +54,15 @@ class Row(NamedTuple):
     author: str
     created_at: object
     updated_at: object
+    # Identifies the article's text across databases (ids differ): importing finds the article by it.
+    article_sha256: str = ""
 
     LOOKUPS = (
         "article_id", "article__title", "article__published_on", "article__date_precision", "pk", "kind",
         "start", "end", "exact", "prefix", "suffix", "entity_id", "entity__name", "entity__kind",
         "entity__external_id", "verdict", "verdict_set_by__username", "verdict_set_at", "quote_type", "cue_verb",
         "source_type", "note", "evidence", "author__username", "created_at", "updated_at",
+        "article__content_sha256",
     )  # fmt: skip
 
 
@@ -112,6 +117,9 @@ def _article_line(article_id: int, body: str, group: Iterable[Row]) -> str:
     first = group[0]
     line = {
         "id": article_id,
+        # Where importing finds the article again: its address here, or its text's hash anywhere.
+        "url": absolute_url("articles:detail", article_id),
+        "content_sha256": first.article_sha256,
         "title": first.article_title,
         "published": iso_partial_date(first.published_on, first.date_precision),
         "text": body,
@@ -166,10 +174,17 @@ class Format:
     lines: Callable[[QuerySet[Article], QuerySet[Annotation]], Iterator[str]]
 
 
+def w3c_lines(articles: QuerySet[Article], annotations: QuerySet[Annotation]) -> Iterator[str]:
+    from annotations.webannotation import collection_lines  # which builds on Row and rows() above
+
+    return collection_lines(annotations)
+
+
 FORMATS: dict[str, Format] = {
     format.name: format
     for format in [
         Format("jsonl", "JSON Lines", "jsonl", "application/jsonl; charset=utf-8", jsonl_lines),
         Format("csv", "CSV", "csv", "text/csv; charset=utf-8", lambda articles, annotations: csv_lines(annotations)),
+        Format("w3c", "W3C Web Annotation (JSON-LD)", "jsonld", "application/ld+json; charset=utf-8", w3c_lines),
     ]
 }

@@ -19,7 +19,8 @@ def date(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Export annotations: JSON Lines (one article per line with its text and annotations, doccano's "
-        "labels included) or CSV (one annotation per line, every field, for spreadsheets)."
+        "labels included), CSV (one annotation per line, every field, for spreadsheets) or W3C Web "
+        "Annotation JSON-LD (one AnnotationCollection in pages)."
     )
 
     def add_arguments(self, parser):
