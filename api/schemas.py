@@ -56,7 +56,11 @@ class EntityFilters(Paging):
 
 
 class ShapeChoice(Schema):
-    shape: Shape = Field("plain", description="`plain` (as the JSON Lines export) or `w3c` (Web Annotation).")
+    shape: Shape | None = Field(
+        None,
+        description="`plain` (as the JSON Lines export) or `w3c` (W3C Web Annotation); unset: `w3c` when the "
+        "Accept header asks for application/ld+json, else `plain`.",
+    )
 
 
 class Error(Schema):

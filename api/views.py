@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from ninja import NinjaAPI, Path, Query
@@ -21,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from annotations.exporting import Row
 from annotations.exporting import _fields as plain_annotation
 from annotations.models import Annotation
+from annotations.webannotation import W3C_CONTEXT, article_address, context, web_annotation
 from api import schemas
 from api.security import PerTokenRate, TokenAuth
 from articles.models import Article, iso_partial_date
@@ -78,7 +80,13 @@ def article_list(request, filters: Query[schemas.ArticleFilters]):
     return _page(request, articles, filters, _article)
 
 
-@api.get("/articles/{id}/", response={200: schemas.ArticleDetail, **ERRORS}, summary="An article with its annotations")
+@api.get(
+    "/articles/{id}/",
+    response={200: schemas.ArticleDetail, **ERRORS},
+    summary="An article with its annotations",
+    description="Its text and its annotations in text order: plain, or (`shape=w3c`, or `Accept: "
+    "application/ld+json`) each a whole W3C Web Annotation with its `@context`.",
+)
 def article_detail(request, id: ArticleId, choice: Query[schemas.ShapeChoice]):
     _require(request, READ_ARTICLES)
     article = Article.objects.with_annotation_counts().defer("search_vector").filter(pk=id).first()
@@ -88,11 +96,24 @@ def article_detail(request, id: ArticleId, choice: Query[schemas.ShapeChoice]):
     # As on its page: the text for whoever may read articles, its annotations for those who may read them.
     if request.user.has_perm("annotations.view_annotation"):
         rows = _rows(article.annotations.all())
-        answer["annotations"] = [_annotation(Row(*values), choice.shape) for values in rows]
-    return _json(answer)
+        if _shape(request, choice) == "w3c":
+            # Each a whole Web Annotation, @context and all: the article around them is no JSON-LD.
+            url = article_address(article.pk)
+            answer["annotations"] = [web_annotation(Row(*values), article_url=url) for values in rows]
+        else:
+            answer["annotations"] = [plain_annotation(Row(*values)) for values in rows]
+    return _vary_on_accept(_json(answer))
 
 
-@api.get("/annotations/", response={200: schemas.AnnotationPage, **ERRORS}, summary="Annotations, by article")
+@api.get(
+    "/annotations/",
+    response={200: schemas.AnnotationPage, **ERRORS},
+    summary="Annotations, by article",
+    description="Plain: a page of `results`, each an annotation as the JSON Lines export writes it, with its "
+    "`article`. W3C (`shape=w3c`, or `Accept: application/ld+json`): a W3C `AnnotationPage` (application/ld+json) "
+    "whose `items` are Web Annotations, `partOf` the `AnnotationCollection` of all that match, with `next` and "
+    "`prev` pages.",
+)
 def annotation_list(request, filters: Query[schemas.AnnotationFilters], choice: Query[schemas.ShapeChoice]):
     _require(request, READ_ANNOTATIONS)
     annotations = Annotation.objects.all()
@@ -109,6 +130,9 @@ def annotation_list(request, filters: Query[schemas.AnnotationFilters], choice: 
     if filters.since:
         annotations = annotations.filter(updated_at__date__gte=filters.since)  # as the export's --since
 
+    if _shape(request, choice) == "w3c":
+        return _vary_on_accept(_annotation_page(request, annotations, filters))
+
     def listed(values: tuple) -> dict:
         row = Row(*values)
         article = {
@@ -117,9 +141,9 @@ def annotation_list(request, filters: Query[schemas.AnnotationFilters], choice: 
             "published": iso_partial_date(row.published_on, row.date_precision),
             "url": absolute_url("api:article_detail", row.article_id),
         }
-        return {**_annotation(row, choice.shape), "article": article}
+        return {**plain_annotation(row), "article": article}
 
-    return _page(request, annotations, filters, listed, rows=_rows)
+    return _vary_on_accept(_page(request, annotations, filters, listed, rows=_rows))
 
 
 @api.get("/entities/", response={200: schemas.EntityPage, **ERRORS}, summary="Entities, by name or best match")
@@ -198,8 +222,41 @@ def _rows(annotations: QuerySet[Annotation]) -> QuerySet:
     return annotations.order_by("article_id", "start", "-end", "pk").values_list(*Row.LOOKUPS)
 
 
-def _annotation(row: Row, shape: str) -> dict:
-    return plain_annotation(row)
+def _shape(request, choice: schemas.ShapeChoice) -> str:
+    """``shape`` as asked, else W3C for a client that accepts JSON-LD, else plain."""
+    if choice.shape:
+        return choice.shape
+    return "w3c" if "application/ld+json" in request.headers.get("Accept", "") else "plain"
+
+
+def _vary_on_accept(response):
+    # The same address answers in the shape Accept asks for (when ``shape`` does not say).
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _annotation_page(request, annotations: QuerySet[Annotation], paging: schemas.Paging) -> JsonResponse:
+    """A page of annotations as the Web Annotation Protocol pages a container: an AnnotationPage,
+    part of the AnnotationCollection of all that match the filters."""
+    count = annotations.count()
+    start, end = paging.offset, paging.offset + paging.limit
+    page = {
+        "@context": context(),
+        "id": _page_url(request, start),
+        "type": "AnnotationPage",
+        "partOf": {
+            "id": _page_url(request, None),
+            "type": "AnnotationCollection",
+            "total": count,
+        },
+        "startIndex": start,
+    }
+    if end < count:
+        page["next"] = _page_url(request, end)
+    if start:
+        page["prev"] = _page_url(request, max(start - paging.limit, 0))
+    page["items"] = [web_annotation(Row(*values), standalone=False) for values in _rows(annotations)[start:end]]
+    return _json(page, content_type=f'application/ld+json; profile="{W3C_CONTEXT}"')
 
 
 def _page(request, items: QuerySet, paging: schemas.Paging, item, *, rows=None) -> JsonResponse:
@@ -217,15 +274,20 @@ def _page(request, items: QuerySet, paging: schemas.Paging, item, *, rows=None) 
     )
 
 
-def _page_url(request, offset: int) -> str:
+def _page_url(request, offset: int | None) -> str:
+    """This address with the page at ``offset``; with ``None``, of all pages (no limit, no offset)."""
     query = request.GET.copy()
-    query["offset"] = str(offset)
-    return absolute(request.path) + "?" + urlencode(sorted(query.lists()), doseq=True)
+    if offset is None:
+        query.pop("limit", None)
+        query.pop("offset", None)
+    else:
+        query["offset"] = str(offset)
+    return absolute(request.path) + ("?" + urlencode(sorted(query.lists()), doseq=True) if query else "")
 
 
-def _json(data: dict) -> JsonResponse:
+def _json(data: dict, content_type: str = JSON) -> JsonResponse:
     # Hungarian as it is written, not as \u escapes.
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
 
 
 # Refusals, each with a sentence saying what was wrong.

@@ -1,13 +1,18 @@
 """The read API: who may read what with a token, filters, pages, shapes, refusals and the rate limit."""
 
 import datetime
+import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from accounts import services
+from annotations.exporting import Row
 from annotations.models import Annotation
+from annotations.webannotation import W3C_CONTEXT, web_annotation
 from api import schemas
 from articles.models import Article
 from entities.models import EntityMerge
@@ -17,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 BODY = "Kim Dzsongun Phenjanba ment.\n\n„Hősök” – mondta Kim Dzsongun akkor."
 SITE = "https://news.example.org/newsroom"
+WEB_ANNOTATION_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "web-annotation.schema.json").read_text())
 
 
 @pytest.fixture(autouse=True)
@@ -220,6 +226,52 @@ class TestAnnotations:
         assert texts(since="2999-01-01") == []
 
 
+class TestW3cShape:
+    def test_the_annotation_list_is_a_web_annotation_page(self, as_editor, annotated):
+        response = as_editor.get("/api/annotations/", {"shape": "w3c", "kind": "quote", "limit": 1})
+        assert response.status_code == 200
+        assert response["Content-Type"] == f'application/ld+json; profile="{W3C_CONTEXT}"'
+        page = response.json()
+        assert page["type"] == "AnnotationPage" and page["@context"][0] == W3C_CONTEXT
+        assert page["partOf"] == {
+            "id": f"{SITE}/api/annotations/?kind=quote&shape=w3c",
+            "type": "AnnotationCollection",
+            "total": 1,
+        }
+        assert page["startIndex"] == 0 and "next" not in page and "prev" not in page
+        quote = Annotation.objects.get(kind="quote")
+        (values,) = Annotation.objects.filter(pk=quote.pk).values_list(*Row.LOOKUPS)
+        assert page["items"] == [web_annotation(Row(*values), standalone=False)]
+        assert page["items"][0]["id"] == f"{SITE}/articles/{annotated.pk}/#a-{quote.pk}"
+        for item in page["items"]:
+            jsonschema.validate({"@context": page["@context"], **item}, WEB_ANNOTATION_SCHEMA)
+
+    def test_pages_link_to_each_other(self, as_editor, annotated):
+        first = as_editor.get("/api/annotations/", {"shape": "w3c", "limit": 2}).json()
+        assert first["next"] == f"{SITE}/api/annotations/?limit=2&offset=2&shape=w3c"
+        second = as_editor.get(first["next"].removeprefix(SITE)).json()
+        assert second["startIndex"] == 2 and second["prev"] == f"{SITE}/api/annotations/?limit=2&offset=0&shape=w3c"
+        assert len(first["items"]) + len(second["items"]) == 3
+
+    def test_accepting_json_ld_asks_for_it(self, as_editor, annotated):
+        response = as_editor.get("/api/annotations/", headers={"Accept": "application/ld+json"})
+        assert response.json()["type"] == "AnnotationPage"
+        assert "Accept" in response["Vary"]
+        plain = as_editor.get("/api/annotations/", {"shape": "plain"}, headers={"Accept": "application/ld+json"})
+        assert "results" in plain.json()
+
+    def test_an_article_has_its_annotations_as_whole_web_annotations(self, as_editor, annotated):
+        article = as_editor.get(f"/api/articles/{annotated.pk}/", {"shape": "w3c"}).json()
+        assert article["text"] == BODY
+        assert [a["target"]["selector"][0]["exact"] for a in article["annotations"]] == [
+            "Kim Dzsongun", "Phenjanba ment", "Hősök",
+        ]  # fmt: skip
+        for annotation in article["annotations"]:
+            assert annotation["@context"][0] == W3C_CONTEXT
+            assert annotation["target"]["source"] == f"{SITE}/articles/{annotated.pk}/"
+            jsonschema.validate(annotation, WEB_ANNOTATION_SCHEMA)
+
+
 class TestEntities:
     def test_list_by_name_or_best_match_and_by_kind(self, as_editor):
         kim = make_entity("Kim Dzsongun", aliases=["Kim Jong Un"], external_id="Q56226")
@@ -271,11 +323,17 @@ class TestPages:
             article = make_article(f"Kim Dzsongun szama {number}, szoveg.")
             make_annotation(article, *span_of(article, "Kim Dzsongun"), author=editor, entity=kim, kind="quote")
         # The token, the owner's permissions, the count per minute; then the count and the page.
-        for url in ["/api/articles/?limit=100", "/api/annotations/?limit=100", "/api/entities/?limit=100"]:
+        for url in [
+            "/api/articles/?limit=100",
+            "/api/annotations/?limit=100",
+            "/api/annotations/?limit=100&shape=w3c",
+            "/api/entities/?limit=100",
+        ]:
             with django_assert_max_num_queries(5):
                 assert as_editor.get(url).status_code == 200
-        with django_assert_max_num_queries(5):
-            assert len(as_editor.get(f"/api/articles/{article.pk}/").json()["annotations"]) == 1
+        for shape in ("plain", "w3c"):
+            with django_assert_max_num_queries(5):
+                assert len(as_editor.get(f"/api/articles/{article.pk}/?shape={shape}").json()["annotations"]) == 1
 
 
 class TestBadInput:
