@@ -7,9 +7,10 @@ answers against them.
 """
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
 from annotations.models import AnnotationKind, Verdict
 from articles.models import ArticleStatus, DatePrecision
@@ -25,6 +26,8 @@ AnnotationKindValue = Literal[tuple(AnnotationKind.values)]
 VerdictValue = Literal[tuple(Verdict.values)]
 EntityKindValue = Literal[tuple(EntityKind.values)]
 Shape = Literal["plain", "w3c"]
+# PostgreSQL's text holds no NUL character: one in a parameter is refused (400), never sent to it.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 
 
 class Paging(Schema):
@@ -33,7 +36,7 @@ class Paging(Schema):
 
 
 class ArticleFilters(Paging):
-    q: str | None = Field(None, max_length=200, description="Words to search for, as the article list searches.")
+    q: Text | None = Field(None, max_length=200, description="Words to search for, as the article list searches.")
     status: ArticleStatusValue | None = None
     published_from: datetime.date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
     published_to: datetime.date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
@@ -46,12 +49,12 @@ class AnnotationFilters(Paging):
     kind: AnnotationKindValue | None = None
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="The entity the annotation names.")
     verdict: VerdictValue | None = Field(None, description="Claims with this verdict.")
-    author: str | None = Field(None, max_length=150, description="The author's username.")
+    author: Text | None = Field(None, max_length=150, description="The author's username.")
     since: datetime.date | None = Field(None, description="Changed on or after this day (YYYY-MM-DD).")
 
 
 class EntityFilters(Paging):
-    q: str | None = Field(None, max_length=200, description="A name or spelling, best match first.")
+    q: Text | None = Field(None, max_length=200, description="A name or spelling, best match first.")
     kind: EntityKindValue | None = None
 
 

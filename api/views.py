@@ -317,6 +317,7 @@ PROBLEMS = {
     "date_from_datetime_inexact": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "date_type": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "missing": gettext_lazy("This parameter is required."),
+    "string_pattern_mismatch": gettext_lazy("Null characters are not allowed."),
 }
 
 
@@ -368,7 +369,7 @@ def http_error(request, exc):
 
 
 @login_not_required  # the token authenticates, not a session
-def unknown(request, rest: str = ""):
+def unknown(request):
     return JsonResponse(
         {"detail": _("There is nothing here: no such item, or no such address in the API.")}, status=404
     )

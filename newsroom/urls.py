@@ -15,7 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The read API (README, "API"); any other address under it answers 404 in JSON, not a page.
     path("api/", api_views.urls()),
-    re_path(r"^api/(?P<rest>.*)$", api_views.unknown),
+    # Only addresses ending in a slash: for one without, CommonMiddleware first redirects to it with the slash.
+    re_path(r"^api/(?:.*/)?$", api_views.unknown),
 ]
 
 handler400 = "newsroom.views.bad_request"

@@ -359,6 +359,9 @@ class TestBadInput:
             ("/api/annotations/?shape=xml", "shape"),
             ("/api/entities/?kind=animal", "kind"),
             ("/api/entities/x/", "id"),
+            ("/api/articles/?q=%00", "q"),
+            ("/api/entities/?q=a%00b", "q"),
+            ("/api/annotations/?author=%00", "author"),
         ],
     )
     def test_a_malformed_parameter_is_400_naming_it(self, as_editor, url, parameter):
@@ -369,10 +372,15 @@ class TestBadInput:
         assert body["detail"].startswith(f"{parameter}: ")
 
     def test_an_unknown_address_is_404_in_json(self, as_editor):
-        for url in ["/api/", "/api/nothing/", "/api/articles/1/annotations/"]:
-            response = as_editor.get(url)
+        for url in ["/api/", "/api/nothing/", "/api/articles/1/annotations/", "/api/nothing"]:
+            response = as_editor.get(url, follow=True)
             assert response.status_code == 404, url
             assert response.json()["detail"]
+
+    def test_an_address_without_its_slash_is_sent_to_it(self, as_editor):
+        response = as_editor.get("/api/articles?status=done")
+        assert response.status_code == 301
+        assert response["Location"] == "/api/articles/?status=done"
 
     def test_refusals_speak_hungarian_when_asked(self, as_editor):
         response = as_editor.get("/api/articles/?limit=101", headers={"Accept-Language": "hu"})
