@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from annotations.exporting import Row
-from annotations.exporting import _fields as plain_annotation
+from annotations.exporting import Row, plain_annotation
 from annotations.models import Annotation
 from annotations.webannotation import W3C_CONTEXT, article_address, context, web_annotation
 from api import schemas
