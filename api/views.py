@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.parser import Parser
 
 from annotations.exporting import Row, plain_annotation
 from annotations.models import Annotation
@@ -33,6 +34,16 @@ ERRORS = {code: schemas.Error for code in (400, 401, 403, 404, 429)}
 ArticleId = Annotated[int, Path(ge=1, le=schemas.MAX_ID)]
 EntityId = Annotated[int, Path(ge=1, le=schemas.MAX_ID)]
 
+
+class EmptyIsUnset(Parser):
+    """Query parameters as the pages' filter forms take them: an empty one (``?status=``) is as if not
+    given, so a client may send every filter it has, set or not."""
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        return {name: value for name, value in parsed.items() if value != ""}
+
+
 api = NinjaAPI(
     title="Newsroom API",
     version="1",
@@ -40,6 +51,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     throttle=PerTokenRate(),
     urls_namespace="api",
+    parser=EmptyIsUnset(),
     # No interactive page: ninja's Swagger UI runs from its own files, but its icons are data: images, which
     # the Content-Security-Policy refuses (img-src 'self'). /api/openapi.json describes the API instead.
     docs_url=None,

@@ -371,6 +371,12 @@ class TestBadInput:
         assert body["parameter"] == parameter
         assert body["detail"].startswith(f"{parameter}: ")
 
+    def test_an_empty_parameter_is_as_if_not_given(self, as_editor, annotated):
+        query = {"q": "", "status": "", "published_from": "", "entity": "", "kind": "", "limit": "", "offset": ""}
+        page = as_editor.get("/api/articles/", query).json()
+        assert [article["id"] for article in page["results"]] == [annotated.pk]
+        assert "results" in as_editor.get("/api/annotations/", {"shape": "", "verdict": ""}).json()
+
     def test_an_unknown_address_is_404_in_json(self, as_editor):
         for url in ["/api/", "/api/nothing/", "/api/articles/1/annotations/", "/api/nothing"]:
             response = as_editor.get(url, follow=True)
