@@ -146,3 +146,13 @@ class AnnotationForm(forms.Form):
         new_entity = (data["new_entity_name"], data["new_entity_kind"]) if data["new_entity_name"] else None
         details = {name: data[name] for name in DETAILS_BY_KIND[self.annotation.kind]}
         return {"entity": data.get("entity"), "new_entity": new_entity, **details}
+
+
+class AnnotationImportForm(forms.Form):
+    """The Import annotations page: a file of the export's formats (W3C JSON-LD, JSON Lines)."""
+
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        error_messages={"required": gettext_lazy("Choose a file of annotations to import.")},
+    )
+    dry_run = forms.BooleanField(label=gettext_lazy("Only check: store nothing"), required=False)

@@ -169,3 +169,63 @@ def delete_annotations(annotations, *, by) -> None:
     """Delete several (the admin's bulk action): all of them, or none if one may not be deleted."""
     for annotation in annotations:
         delete_annotation(annotation, by=by)
+
+
+def require_importer(by) -> None:
+    """Importing annotations is for those who import articles (Admins), and stores annotations in
+    others' names, as moderators may."""
+    message = _("You may not import annotations.")
+    for permission in ("articles.import_articles", "annotations.add_annotation", "annotations.moderate_annotation"):
+        require(by, permission, message)
+
+
+@transaction.atomic
+def import_annotation(
+    *,
+    article: Article,
+    kind: str,
+    start: int,
+    end: int,
+    author,
+    by,
+    entity: Entity | None = None,
+    verdict: str = "",
+    verdict_set_by=None,
+    verdict_set_at=None,
+    created_at=None,
+    updated_at=None,
+    **details,
+) -> tuple[Annotation, bool]:
+    """Store an annotation read from a file (annotations.importing) as it was: body[start:end] (placed
+    and checked by the caller) of ``author``, with its entity, details, who set its verdict and when,
+    and its times when given. Returns it and whether it was created: the author's annotation of this
+    kind on this span, stored already, is returned unchanged (importing a file twice adds nothing).
+    """
+    require_importer(by)
+    unknown = set(details) - set(DETAILS_BY_KIND[kind])
+    if unknown or (verdict and kind != Annotation.Kind.CLAIM):
+        raise ValueError(f"{kind} annotations have no {', '.join(sorted(unknown)) or 'verdict'}")
+    same = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=author)
+    if stored := same.first():
+        return stored, False
+    annotation = Annotation(article=article, kind=kind, start=start, end=end, author=author, entity=entity, **details)
+    annotation.anchor(article.body)
+    if kind == Annotation.Kind.CLAIM:
+        annotation.verdict = verdict or Annotation.Verdict.UNVERIFIED
+        if verdict_set_at:  # the record of who set it is whole or absent (annotation_verdict_record_only_on_claims)
+            annotation.verdict_set_by, annotation.verdict_set_at = verdict_set_by or by, verdict_set_at
+    try:
+        with transaction.atomic():
+            annotation.save()
+    except IntegrityError:  # stored at the same moment by another import
+        if stored := same.first():
+            return stored, False
+        raise
+    if kind == Annotation.Kind.ENTITY and entity:
+        entity_services.add_spelling(entity, annotation.exact, by=by)  # as update_annotation() does
+    times = {name: moment for name, moment in (("created_at", created_at), ("updated_at", updated_at)) if moment}
+    if times:  # auto_now and auto_now_add set them on save: the file's are kept after it
+        Annotation.objects.filter(pk=annotation.pk).update(**times)
+        for name, moment in times.items():
+            setattr(annotation, name, moment)
+    return annotation, True

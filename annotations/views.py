@@ -11,10 +11,11 @@ from enum import StrEnum
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotFound
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -22,11 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import services
-from annotations.forms import AnnotationForm, SelectionForm
+from annotations.forms import AnnotationForm, AnnotationImportForm, SelectionForm
+from annotations.importing import FileRefused, import_annotations
 from annotations.models import DETAILS_BY_KIND, Annotation, spans_and_version, text_order
 from annotations.rendering import annotation_item, annotation_regions, kinds_in, paragraphs_around, render_body
 from articles.models import Article
 from entities.models import Entity
+from imports.seedfile import size_text
+from newsroom.bodies import Allowance, takes_large_bodies
 from newsroom.http import first_error
 
 DETAIL = "articles/article_detail.html"
@@ -203,3 +207,42 @@ def _summary(counts: dict[str, int], total: int, current: str) -> str:
     return render_to_string(
         f"{DETAIL}#annotation-summary", {"counts": counts, "total": total, "revision": current, "oob": True}
     )
+
+
+IMPORT_PERMISSION = "articles.import_articles"
+# The most results of each kind the page lists (a file may hold thousands); the counts are whole.
+IMPORT_LISTED = 500
+
+
+def import_allowance() -> Allowance:
+    """An upload of annotations may be larger than other requests, for those who may import."""
+    advice = _("Import a larger file on the server with %(command)s.") % {"command": "manage.py import_annotations"}
+    return Allowance(settings.ANNOTATION_IMPORT_MAX_BYTES, 1, advice=advice)
+
+
+@takes_large_bodies(import_allowance, permission=IMPORT_PERMISSION)
+@require_http_methods(["GET", "POST"])
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def annotation_import(request):
+    """Upload annotations exported from here or elsewhere; the report of what became of each after."""
+    if request.method == "GET":
+        return _import_page(request, AnnotationImportForm())
+    form = AnnotationImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, form, refusal=next(iter(form.errors.values()))[0], status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        report = import_annotations(upload.read(), by=request.user, dry_run=form.cleaned_data["dry_run"])
+    except FileRefused as refusal:
+        return _import_page(request, form, refusal=f"{upload.name}: {refusal}", status=400)
+    return _import_page(request, AnnotationImportForm(), report=report, file_name=upload.name)
+
+
+def _import_page(request, form, *, refusal: str = "", status: int = 200, **context):
+    context |= {
+        "form": form,
+        "refusal": refusal,
+        "limit": size_text(settings.ANNOTATION_IMPORT_MAX_BYTES),
+        "listed": IMPORT_LISTED,
+    }
+    return render(request, "annotations/import.html", context, status=status)

@@ -42,6 +42,7 @@ from entities.models import WIKIDATA_QID
 from newsroom.site import absolute_url, name
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+FORMAT_NAME = "W3C Web Annotation"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 PAGE_SIZE = 1000
 
@@ -204,7 +205,9 @@ def annotations_in(document) -> Iterator:
             yield from annotations_in(item)
         return
     if not isinstance(document, dict):
-        raise ValueError(_("This is not a W3C Web Annotation document: expected an object or a list of them."))
+        raise ValueError(
+            _("This is not a %(format)s document: expected an object or a list of them.") % {"format": FORMAT_NAME}
+        )
     types = _types(document)
     if "@graph" in document:
         yield from annotations_in(document["@graph"])
@@ -219,8 +222,8 @@ def annotations_in(document) -> Iterator:
         yield from annotations_in(document.get("@included", []))
     else:
         raise ValueError(
-            _("This is not a W3C Web Annotation document: an object of type %(type)s.")
-            % {"type": ", ".join(types) or _("none")}
+            _("This is not a %(format)s document: an object of type %(type)s.")
+            % {"format": FORMAT_NAME, "type": ", ".join(types) or _("none")}
         )
 
 
@@ -236,13 +239,15 @@ def fields(annotation) -> dict:
     checked there, for every format alike.
     """
     if not isinstance(annotation, dict) or "Annotation" not in _types(annotation):
-        raise ValueError(_("Not an annotation (an object of type Annotation)."))
+        raise ValueError(_("Not an annotation (an object of type %(type)s).") % {"type": "Annotation"})
     target = _target(annotation.get("target"))
     selectors = _as_list(target.get("selector"))
     quote = _selector(selectors, "TextQuoteSelector")
     position = _selector(selectors, "TextPositionSelector")
     if quote is None:
-        raise ValueError(_("The target has no TextQuoteSelector: the annotated text is unknown."))
+        raise ValueError(
+            _("The target has no %(selector)s: the annotated text is unknown.") % {"selector": "TextQuoteSelector"}
+        )
     bodies = {}
     for body in _as_list(annotation.get("body")):
         if isinstance(body, dict):

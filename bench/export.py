@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Exporting annotations at scale: 100,000 annotations over 10,000 articles, as CSV and JSON Lines.
+"""Exporting annotations at scale: 100,000 annotations over 10,000 articles, as CSV, JSON Lines and
+W3C Web Annotation JSON-LD.
 
     .venv/bin/python bench/export.py
 
@@ -51,7 +52,7 @@ def main() -> None:
         from articles.models import Article
 
         first_thousand = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:1000])
-        for fmt in ("csv", "jsonl"):
+        for fmt in ("csv", "jsonl", "w3c"):
             for label, articles in (("10,000 annotations", first_thousand), ("100,000 annotations", None)):
                 seconds, megabytes, size = export(db, fmt, articles)
                 print(f"{fmt}, {label}: {seconds:.1f} s, peak {megabytes:.0f} MB, {size / 2**20:.0f} MiB written")

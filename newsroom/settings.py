@@ -247,6 +247,9 @@ AXES_VERBOSE = False  # no banner at every start
 # and IMPORT_MAX_FILES from those who may import. A body over its allowance is refused before it is read.
 REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1 * MB)
 REQUEST_MAX_FILES = 10  # no page but Import takes files
+# The Import annotations page (annotations.views) takes a file this large from those who may import; the
+# annotations are stored while the request waits, so a larger file is for manage.py import_annotations.
+ANNOTATION_IMPORT_MAX_BYTES = env_int("ANNOTATION_IMPORT_MAX_BYTES", 5 * MB, minimum=1)
 # Counts each request's files against its allowance (DATA_UPLOAD_MAX_NUMBER_FILES is only the ceiling), and
 # decides memory or disk per file, not per request.
 FILE_UPLOAD_HANDLERS = ["newsroom.bodies.UploadHandler"]

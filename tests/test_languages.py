@@ -158,18 +158,28 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.words: list[str] = []
         self._skipping = 0
+        # Elements with a lang attribute, open now: text marked as in another language (a standard's
+        # name, <span lang="en">W3C Web Annotation</span>) is no untranslated text.
+        self._languages: list[tuple[str, bool]] = []
 
     def handle_starttag(self, tag, attrs):
         self._skipping += tag in self.SKIPPED
+        lang = dict(attrs).get("lang")
+        if lang is not None:
+            self._languages.append((tag, not lang.startswith("hu")))
+        if any(foreign for _, foreign in self._languages):
+            return
         for name, value in attrs:
             if name in _TemplateText.READ_ATTRIBUTES and value:
                 self.words += re.findall(r"[^\W\d_]+", value)
 
     def handle_endtag(self, tag):
         self._skipping -= tag in self.SKIPPED
+        if self._languages and self._languages[-1][0] == tag:
+            self._languages.pop()
 
     def handle_data(self, data):
-        if not self._skipping:
+        if not self._skipping and not any(foreign for _, foreign in self._languages):
             self.words += re.findall(r"[^\W\d_]+", data)
 
 
@@ -252,6 +262,7 @@ def hungarian_pages(data) -> list[str]:
         reverse("desks:claims"),
         reverse("imports:import"),
         batch.get_absolute_url(),
+        reverse("annotations:import"),
     ]
 
 
