@@ -126,12 +126,13 @@ def _article_line(article_id: int, body: str, group: Iterable[Row]) -> str:
         "published": iso_partial_date(first.published_on, first.date_precision),
         "text": body,
         "label": [[row.start, row.end, row.kind.upper()] for row in group],
-        "annotations": [_fields(row) for row in group],
+        "annotations": [plain_annotation(row) for row in group],
     }
     return json.dumps(line, ensure_ascii=False) + "\n"
 
 
-def _fields(row: Row) -> dict:
+def plain_annotation(row: Row) -> dict:
+    """Every field of one annotation: an item of a JSON Lines line's ``annotations``, and the API's plain shape."""
     entity = (
         {"id": row.entity_id, "name": row.entity_name, "kind": row.entity_kind, "wikidata": row.entity_wikidata or None}
         if row.entity_id

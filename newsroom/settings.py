@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "history",
+    "api",
     # Last: its roles are synced after every other app's permissions exist (accounts/roles.py).
     "accounts",
 ]
@@ -267,3 +268,5 @@ IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 300, minimum=1)
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # How long after creating, changing or deleting an annotation its author can undo it, in seconds.
 UNDO_SECONDS = env_int("UNDO_SECONDS", 600, minimum=0)
+# The read API (api/, README "API"): requests a minute that one token may make; more are answered 429.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=1)
