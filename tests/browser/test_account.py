@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import ApiToken
-from tests.browser.test_accessibility import AXE, AXE_PATH, audit
+from tests.browser.helpers import AXE, AXE_PATH, audit
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
