@@ -41,10 +41,11 @@ def download(request, *, scope: str, articles: QuerySet[Article], annotations: Q
 
 
 def filename(scope: str, export: Format) -> str:
-    """Such as ``hirek-claims-2025-06-09.jsonld``: the newsroom, what the page shows, today (in
-    ``TIME_ZONE``). ASCII letters, digits and hyphens only, so no browser mangles it."""
+    """Such as ``hirek-claims-2025-06-09-claimreview.jsonld``: the newsroom, what the page shows,
+    today (in ``TIME_ZONE``) and the format (two formats share an extension). ASCII letters,
+    digits and hyphens only, so no browser mangles it."""
     newsroom = slugify(site.name()) or "newsroom"
-    return f"{newsroom}-{slugify(scope)}-{timezone.localdate().isoformat()}.{export.extension}"
+    return f"{newsroom}-{slugify(scope)}-{timezone.localdate().isoformat()}-{export.name}.{export.extension}"
 
 
 def in_pieces(lines: Iterable[str], size: int = PIECE) -> Iterator[str]:

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 BODY_A = "„Hősök voltak” – mondta Kim Dzsongun. Szergej Sojgu azt mondta, hogy a katonák hazatértek. Ezer fő esett el."
 BODY_B = "Kim Dzsongun ismét beszélt. „Győzni fogunk” – mondta. Az árak nem emelkedtek."
-FILENAME = re.compile(r'attachment; filename="newsroom-(?P<scope>[a-z0-9-]+)-\d{4}-\d{2}-\d{2}\.(?P<ext>[a-z]+)"')
+FILENAME = re.compile(
+    r'attachment; filename="newsroom-(?P<scope>[a-z0-9-]+)-\d{4}-\d{2}-\d{2}-(?P<format>[a-z0-9]+)\.(?P<ext>[a-z]+)"'
+)
 
 
 @pytest.fixture
@@ -163,7 +165,11 @@ class TestWhatIsDownloaded:
     def test_the_claims_desk_downloads_claimreview_of_the_reviewed_claims(self, newsroom, client_for, editor):
         response = client_for(editor).get(reverse("desks:claims-download") + "?format=claimreview")
         assert response["Content-Type"] == "application/ld+json; charset=utf-8"
-        assert FILENAME.fullmatch(response["Content-Disposition"]).group("scope", "ext") == ("claims", "jsonld")
+        assert FILENAME.fullmatch(response["Content-Disposition"]).group("scope", "format", "ext") == (
+            "claims",
+            "claimreview",
+            "jsonld",
+        )
         reviews = json.loads(text(response))
         assert [(review["claimReviewed"], review["reviewRating"]["ratingValue"]) for review in reviews] == [
             ("Ezer fő esett el", 1), ("Az árak nem emelkedtek", 5),
@@ -174,7 +180,11 @@ class TestFiles:
     def test_csv_is_formula_safe_hungarian_with_a_byte_order_mark(self, newsroom, client_for, editor):
         response = client_for(editor).get(reverse("desks:claims-download") + "?format=csv&verdict=false")
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert FILENAME.fullmatch(response["Content-Disposition"]).group("scope", "ext") == ("claims", "csv")
+        assert FILENAME.fullmatch(response["Content-Disposition"]).group("scope", "format", "ext") == (
+            "claims",
+            "csv",
+            "csv",
+        )
         (row,) = csv_rows(response)
         assert row["note"] == '\'=HYPERLINK("http://evil")'
         assert (row["text"], row["entity_name"], row["article_title"]) == ("Ezer fő esett el", "Szergej Sojgu", "Hősök")
@@ -182,7 +192,11 @@ class TestFiles:
     def test_json_lines_are_what_doccano_reads(self, newsroom, client_for, editor):
         response = client_for(editor).get(reverse("articles:list-download") + "?format=jsonl")
         assert response["Content-Type"] == "application/jsonl; charset=utf-8"
-        assert FILENAME.fullmatch(response["Content-Disposition"]).group("scope", "ext") == ("articles", "jsonl")
+        assert FILENAME.fullmatch(response["Content-Disposition"]).group("scope", "format", "ext") == (
+            "articles",
+            "jsonl",
+            "jsonl",
+        )
         lines = text(response).splitlines()
         assert len(lines) == 2
         for line in lines:

@@ -325,6 +325,9 @@ def hungarian_pages(data) -> list[str]:
         reverse("imports:import"),
         batch.get_absolute_url(),
         reverse("annotations:import"),
+        reverse("account"),
+        reverse("history:activity"),
+        reverse("history:article", args=[article.pk]),
     ]
 
 
