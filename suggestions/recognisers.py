@@ -130,9 +130,19 @@ def stems(word: str) -> list[tuple[str, bool]]:
     return sorted(found, key=lambda stem: -len(stem[0]))
 
 
-def _all_capitalised(written: str) -> bool:
-    """Whether every word begins with a capital: another spelling of a name ('Kim Jong Un'), not 'de mi'."""
-    return all(word[:1].isupper() or word[:1].isdigit() for word in WORD.findall(written))
+# Words that begin sentences and join names, never part of another spelling of one ('A TV' is not ATV).
+FUNCTION_WORDS = frozenset({"a", "az", "egy", "es", "de", "ha", "hogy", "mi", "ki", "ez", "is", "se", "s", "o"})
+
+
+def _another_spelling_of_a_name(written: str) -> bool:
+    """Whether words split or joined otherwise than a spelling's may be it: 'Kim Jong Un', not 'de mi' or 'A TV'."""
+    words = WORD.findall(written)
+    return all((word[:1].isupper() or word[:1].isdigit()) and unaccented(word) not in FUNCTION_WORDS for word in words)
+
+
+def _other_accents(spelling: "_Spelling", written: str, plain: str) -> bool:
+    """Whether one word differs from a spelling only in its accents: 'Mára' is not Mara, 'Roma' not Róma."""
+    return spelling.plain == plain and spelling.cased.casefold() != written.casefold()
 
 
 @dataclass(frozen=True)
@@ -197,6 +207,7 @@ class CatalogueMentions:
         """The longest spelling starting at word ``first``: its last word and suggestion (None: refused)."""
         best = None
         key = ""
+        plain_before = ""  # the words before the last, unaccented, each followed by a space
         for last in range(first, min(first + MAX_NAME_WORDS, len(words))):
             if last > first and not NAME_GAP.fullmatch(body, words[last - 1].end(), words[last].start()):
                 break
@@ -205,26 +216,28 @@ class CatalogueMentions:
                 written = body[words[first].start() : words[last].start() + len(stem)]
                 if suffixed and len(stem) < 3 and not (word[len(stem) : len(stem) + 1] == "-" or written.isupper()):
                     continue  # 'Eb' is not in 'Ebben'; 'EU-ban' and 'ENSZ-nek' are
+                plain = plain_before + stem
                 candidates = [
                     spelling
                     for spelling in self.spellings.get(key + spelling_key(stem), ())
                     if (not spelling.acronym or written.isupper())
-                    and (spelling.plain == unaccented(" ".join(WORD.findall(written))) or _all_capitalised(written))
+                    and (spelling.plain == plain or _another_spelling_of_a_name(written))
+                    and not (last == first and not suffixed and _other_accents(spelling, written, plain))
                 ]
                 if candidates:
-                    best = (last, written, suffixed, candidates)
+                    best = (last, written, plain, suffixed, candidates)
                     break
             key += spelling_key(word)
+            plain_before += unaccented(word) + " "
             if key not in self.prefixes:
                 break
         if best is None:
             return None
-        last, written, suffixed, candidates = best
-        return last, self._resolve(body, words, first, last, written, suffixed, candidates)
+        last, written, plain, suffixed, candidates = best
+        return last, self._resolve(body, words, first, last, written, plain, suffixed, candidates)
 
-    def _resolve(self, body, words, first, last, written, suffixed, candidates) -> Suggestion | None:
+    def _resolve(self, body, words, first, last, written, plain, suffixed, candidates) -> Suggestion | None:
         cased = " ".join(WORD.findall(written))
-        plain = unaccented(cased)
         entries = {spelling.entry for spelling in candidates}
         if len(entries) > 1:
             # Spelt alike: only the very spelling ('Unió', not 'unió'; 'Orbán', not 'Orban') settles it.

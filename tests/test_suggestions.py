@@ -5,7 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from entities.models import Entity
 from imports.seedfile import parse_seed_file
+from suggestions import suggesting
 from suggestions.recognisers import CatalogueEntry, CatalogueMentions, Suggestion
 from tests.conftest import SAMPLE_SEED
 from tests.factories import make_article, make_entity
@@ -208,3 +210,30 @@ def test_the_command_refuses_a_file_that_is_not_a_seed_file(tmp_path):
     bad.write_text("no date here", encoding="utf-8")
     with pytest.raises(CommandError, match=r"bad\.txt: no date"):
         call_command("suggest", str(bad), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_catalogue_is_compiled_once_until_it_changes():
+    entity = make_entity("Szergej Sojgu")
+    compiled = suggesting.catalogue_mentions()
+    assert suggesting.catalogue_mentions() is compiled
+    assert suggesting.suggest("Sojgunak szólt.") == []
+
+    Entity.objects.filter(pk=entity.pk).update(aliases=["Sojgu"])  # a bulk change counts too
+    assert [s.entity for s in suggesting.suggest("Sojgunak szólt.")] == ["Szergej Sojgu"]
+
+    entity.delete()
+    assert suggesting.suggest("Sojgunak szólt.") == []
+
+
+def test_one_word_with_other_accents_is_another_word():
+    catalogue = [CatalogueEntry(1, "Mara", "person"), CatalogueEntry(2, "Róma", "place")]
+    assert mentions("Mára kész. Roma gyerekek Rómában, Marával.", catalogue) == [
+        ("Rómában", "Róma"),
+        ("Marával", "Mara"),
+    ]
+
+
+def test_an_article_at_the_start_of_a_sentence_is_not_part_of_another_spelling():
+    catalogue = [CatalogueEntry(1, "ATV", "organisation"), CatalogueEntry(2, "Acer", "organisation")]
+    assert mentions("A TV Rainnek nyilatkozott. A CERN épülete.", catalogue) == []
