@@ -237,3 +237,11 @@ def test_one_word_with_other_accents_is_another_word():
 def test_an_article_at_the_start_of_a_sentence_is_not_part_of_another_spelling():
     catalogue = [CatalogueEntry(1, "ATV", "organisation"), CatalogueEntry(2, "Acer", "organisation")]
     assert mentions("A TV Rainnek nyilatkozott. A CERN épülete.", catalogue) == []
+
+
+def test_a_name_ending_in_a_full_stop_keeps_it_and_a_handle_is_found_as_written():
+    catalogue = [CatalogueEntry(1, "Natalie A.", "person"), CatalogueEntry(2, "@rahmamian", "person")]
+    assert mentions("Natalie A. fotója, @rahmamian írta.", catalogue) == [
+        ("Natalie A.", "Natalie A."),
+        ("@rahmamian", "@rahmamian"),
+    ]
