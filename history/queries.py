@@ -54,7 +54,8 @@ def activity(
         # Days in the newsroom's time zone, as times, so that the index on the time serves them.
         if since:
             events = events.filter(pgh_created_at__gte=_start_of(since))
-        if until:
+        # The last day a date can hold has no day after it: it bounds nothing.
+        if until and until < datetime.date.max:
             events = events.filter(pgh_created_at__lt=_start_of(until + datetime.timedelta(days=1)))
         parts.append(
             events.annotate(model=Value(name, output_field=CharField())).values_list(
