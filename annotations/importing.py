@@ -177,13 +177,23 @@ def read(data: bytes) -> Iterator[Incoming | Orphan]:
     except json.JSONDecodeError:
         lines = list(_json_lines(text))
         return _from_json_lines(lines)
+    except (RecursionError, ValueError):
+        raise _unreadable() from None
     if isinstance(document, dict) and "annotations" in document:
         return _from_json_lines([(1, document)])
     try:
         annotations = list(webannotation.annotations_in(document))
+    except RecursionError:  # lists in lists: walked as deep as they go
+        raise _unreadable() from None
     except ValueError as error:
         raise FileRefused(str(error)) from None
     return _from_web_annotations(annotations)
+
+
+def _unreadable() -> FileRefused:
+    # JSON that Python will not read: arrays in arrays beyond its recursion limit, or an integer of more
+    # digits than it converts (sys.get_int_max_str_digits()).
+    return FileRefused(_("The file is nested too deeply, or holds a number too long, to be read."))
 
 
 def _json_lines(text: str) -> Iterator[tuple[int, object]]:
@@ -197,6 +207,8 @@ def _json_lines(text: str) -> Iterator[tuple[int, object]]:
                 _("This is neither JSON nor %(json_lines)s: line %(line)s is not JSON (%(error)s).")
                 % {"json_lines": "JSON Lines", "line": number, "error": error.msg}
             ) from None
+        except (RecursionError, ValueError):
+            raise _unreadable() from None
 
 
 def _from_web_annotations(annotations: list) -> Iterator[Incoming | Orphan]:

@@ -256,6 +256,11 @@ class TestFiles:
             (b'{"type": "Person", "name": "Kim"}', "not a W3C Web Annotation document: an object of type Person"),
             (b"[1, 2]", "not a W3C Web Annotation document"),
             (b'{"a": 1}\n{"b": 2}\n', "Line 1 is not an article of the JSON Lines export"),
+            # Deeper than Python's JSON reader goes, or than reading the W3C shapes goes after it.
+            (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+            (b"[" * 990 + b'{"type": "Annotation"}' + b"]" * 990, "nested too deeply"),
+            (b'{"annotations": []}\n' + b"[" * 100_000, "nested too deeply"),
+            (b"[" + b"1" * 5000 + b"]", "nested too deeply, or holds a number too long"),
         ],
     )
     def test_a_file_that_is_not_annotations_is_refused_with_the_reason(self, admin, data, message):
