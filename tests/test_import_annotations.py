@@ -255,6 +255,7 @@ class TestFiles:
             (b"<html>not json</html>", "neither JSON nor JSON Lines: line 1 is not JSON"),
             (b'{"type": "Person", "name": "Kim"}', "not a W3C Web Annotation document: an object of type Person"),
             (b"[1, 2]", "not a W3C Web Annotation document"),
+            (b'{"type": 5}', "not a W3C Web Annotation document: an object of type none"),
             (b'{"a": 1}\n{"b": 2}\n', "Line 1 is not an article of the JSON Lines export"),
             # Deeper than Python's JSON reader goes, or than reading the W3C shapes goes after it.
             (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
