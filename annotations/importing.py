@@ -315,6 +315,8 @@ def _text(value, name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise Invalid(_("%(field)s is not text.") % {"field": name})
+    if "\x00" in value:  # PostgreSQL's text cannot hold it: neither stored nor looked up by it
+        raise Invalid(_("%(field)s holds a null character.") % {"field": name})
     return value
 
 

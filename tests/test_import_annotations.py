@@ -224,6 +224,19 @@ class TestOrphans:
         assert "does not fit" in reasons[1]
         assert report.created == len(line["annotations"]) - 4
 
+    def test_a_null_character_in_a_name_or_hash_is_an_orphan_not_a_database_error(self, annotated, admin):
+        # PostgreSQL's text holds no NUL: looking up the author or the article by one would raise.
+        line = json.loads(exported("jsonl").decode().splitlines()[0])
+        line["annotations"][0]["author"] = "erika\u0000"
+        Annotation.objects.all().delete()
+        report = import_annotations(json.dumps(line).encode(), by=admin)
+        assert [result.reason for result in report.orphans] == ["author holds a null character."]
+        assert report.created == len(line["annotations"]) - 1
+        line["annotations"][0]["author"] = "erika"
+        line["content_sha256"] = "\u0000"
+        report = import_annotations(json.dumps(line).encode(), by=admin)
+        assert {result.reason for result in report.orphans} == {"contentSha256 holds a null character."}
+
     def test_one_the_database_refuses_is_an_orphan_and_the_rest_of_its_article_is_stored(
         self, annotated, admin, monkeypatch
     ):
