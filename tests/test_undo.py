@@ -4,6 +4,7 @@ after a reload too; an Admin restores a deleted annotation from its history."""
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from annotations import services
@@ -129,6 +130,26 @@ def test_undo_expires(client_for, editor, article, settings):
 def test_one_cannot_undo_someone_elses_change(client_for, editor, other_editor, article):
     _create(client_for(editor), article)
     assert last_undoable(other_editor, article.pk, within=WINDOW) is None
+
+
+def test_a_reviewer_undoes_the_verdict_they_set_on_someone_elses_claim(client_for, editor, other_editor, article):
+    # Any editor sets any claim's verdict on the claims desk; the undo bar then offers it to them.
+    claim = _create(client_for(editor), article)
+    reviewer = client_for(other_editor)
+    assert reviewer.post(reverse("desks:verdict", args=[claim.pk]), {"verdict": "false"}).status_code == 302
+    assert "Your last change" in reviewer.get(article.get_absolute_url()).content.decode()
+    assert _undo(reviewer, article, other_editor).status_code == 200
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.verdict_set_by, claim.verdict_set_at) == ("unverified", None, None)
+
+
+def test_undoing_a_change_other_than_a_verdict_needs_the_right_to_change_it(editor, other_editor, article):
+    start, end = span_of(article, "minden rendben van")
+    claim = services.create_annotation(article=article, kind="claim", start=start, end=end, by=editor).annotation
+    services.update_annotation(claim, by=editor, entity=None, note="Mine.", verdict="unverified", evidence=[])
+    event = AnnotationEvent.objects.filter(pgh_obj_id=claim.pk).latest("pgh_id")
+    with pytest.raises(PermissionDenied):
+        services.undo(event, by=other_editor)
 
 
 def test_an_admin_restores_a_deleted_annotation_from_its_history(client_for, editor, admin, article):
