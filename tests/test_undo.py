@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from annotations import services
 from annotations.models import Annotation
+from entities import services as entity_services
 from history.models import AnnotationEvent
 from history.queries import last_undoable
 from tests.factories import make_article, make_entity, span_of
@@ -150,6 +151,16 @@ def test_undoing_a_change_other_than_a_verdict_needs_the_right_to_change_it(edit
     event = AnnotationEvent.objects.filter(pgh_obj_id=claim.pk).latest("pgh_id")
     with pytest.raises(PermissionDenied):
         services.undo(event, by=other_editor)
+
+
+def test_merging_entities_is_not_offered_as_the_last_change_to_undo(client_for, editor, other_editor, article):
+    # A merge moves others' annotations to the survivor, in the merging editor's name; undoing one of
+    # those would name the duplicate, which the merge deleted, and is not theirs to change.
+    survivor, duplicate = make_entity("Kim Dzsongun"), make_entity("Kim Jong Un")
+    mine = _create(client_for(other_editor), article, text="Győzni fogunk", kind="quote")
+    services.update_annotation(_create(client_for(editor), article), by=editor, entity=duplicate)
+    entity_services.merge_entities(survivor, duplicate, by=other_editor)
+    assert last_undoable(other_editor, article.pk, within=WINDOW).pgh_obj_id == mine.pk
 
 
 def test_an_admin_restores_a_deleted_annotation_from_its_history(client_for, editor, admin, article):
