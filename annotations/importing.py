@@ -46,6 +46,9 @@ from history.models import Origin
 # Below this similarity of the text around an occurrence to the annotation's prefix and suffix
 # (0 to 1, difflib's ratio, the two sides averaged), the occurrence is not taken for its place.
 MIN_CONTEXT_SIMILARITY = 0.5
+# The characters of a prefix and a suffix nearest the quote that are compared (exports write 32): difflib's
+# time grows with the product of the lengths, and a file's context may be as long as the file.
+CONTEXT_COMPARED = 256
 
 
 class FileRefused(ValueError):
@@ -415,7 +418,7 @@ def _occurrences(body: str, exact: str) -> Iterator[int]:
 def _context_score(body: str, at: int, incoming: Incoming) -> tuple[int, float]:
     """How well the text around ``body[at:]`` matches the annotation's prefix and suffix: how many of
     the two are the same, then their similarity (0 to 1, the two averaged)."""
-    prefix, suffix = incoming.prefix, incoming.suffix
+    prefix, suffix = incoming.prefix[-CONTEXT_COMPARED:], incoming.suffix[:CONTEXT_COMPARED]
     before = body[max(0, at - len(prefix)) : at] if prefix else body[max(0, at - 1) : at]
     after_start = at + len(incoming.exact)
     after = body[after_start : after_start + len(suffix)] if suffix else body[after_start : after_start + 1]

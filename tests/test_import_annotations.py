@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from annotations import services
+from annotations import importing, services
 from annotations.exporting import FORMATS
 from annotations.importing import FileRefused, import_annotations
 from annotations.models import Annotation
@@ -159,6 +159,31 @@ class TestReanchoring:
         article = Article.objects.get(pk=annotated.pk)
         starts = sorted(Annotation.objects.filter(article=article, kind="entity").values_list("start", flat=True))
         assert starts == [span_of(article, "Kim Dzsongun", 0)[0], span_of(article, "Kim Dzsongun", 1)[0]]
+
+    def test_a_long_context_is_compared_near_the_quote_only(self, editor, admin, monkeypatch):
+        # difflib's time grows with the product of the lengths: a file's prefix of 100,000 characters,
+        # compared at each of hundreds of occurrences, kept a request busy for hours.
+        sentence = "Kim Dzsongun Phenjanba ment, a nép ünnepelt. "
+        article = make_article(sentence * 20 + "Sojgu Phenjanba utazott. " + sentence * 20)
+        start, end = span_of(article, "Phenjanba", 20)
+        line = {
+            "content_sha256": article.content_sha256,
+            "annotations": [{
+                "kind": "entity", "text": "Phenjanba", "author": editor.username,
+                "prefix": sentence * 2000 + "Sojgu ", "suffix": " utazott. " + sentence * 2000,
+            }],
+        }  # fmt: skip
+        compared = []
+        ratio = importing._ratio
+
+        def measured(one, other):
+            compared.append(max(len(one), len(other)))
+            return ratio(one, other)
+
+        monkeypatch.setattr(importing, "_ratio", measured)
+        report = import_annotations(json.dumps(line).encode(), by=admin)
+        assert (report.created, [(r.start, r.end) for r in report.results]) == (1, [(start, end)])
+        assert max(compared) <= importing.CONTEXT_COMPARED
 
     def test_it_is_idempotent_after_re_anchoring(self, annotated, admin):
         data = exported("jsonl")
