@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import services
-from annotations.forms import AnnotationForm, AnnotationImportForm, SelectionForm
+from annotations.forms import AnnotationForm, AnnotationImportForm, DeleteForm, SelectionForm
 from annotations.importing import FileRefused, import_annotations
 from annotations.models import DETAILS_BY_KIND, Annotation, spans_and_version, text_order
 from annotations.rendering import annotation_item, annotation_regions, kinds_in, paragraphs_around, render_body
@@ -36,7 +36,7 @@ from history.queries import annotation_history, last_undoable
 from history.versions import StaleVersion
 from imports.seedfile import size_text
 from newsroom.bodies import Allowance, takes_large_bodies
-from newsroom.http import first_error
+from newsroom.http import bad_parameters, first_error
 
 DETAIL = "articles/article_detail.html"
 EDITOR = "annotations/editor.html"
@@ -113,9 +113,11 @@ def annotation_edit(request, pk: int):
 def annotation_delete(request, pk: int):
     annotation = _annotation_for(request, pk, Annotation.deletable_by)
     article = annotation.article
-    version = request.POST.get("version", "")
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        return bad_parameters(form)
     try:
-        services.delete_annotation(annotation, by=request.user, version=int(version) if version.isdigit() else None)
+        services.delete_annotation(annotation, by=request.user, version=form.cleaned_data["version"])
     except Annotation.DoesNotExist as gone:
         return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
     except StaleVersion as stale:

@@ -105,6 +105,15 @@ def test_a_stale_delete_answers_409_and_keeps_the_annotation(client_for, claim, 
     assert not Annotation.objects.filter(pk=claim.pk).exists()
 
 
+@pytest.mark.parametrize("version", ["²", "9" * 5000, "0", "-1"])
+def test_a_malformed_version_of_a_delete_answers_400_and_keeps_the_annotation(client_for, claim, editor, version):
+    # str.isdigit() holds for a superscript, which int() does not read (500); "-1" skipped the check.
+    url = reverse("annotations:delete", args=[claim.pk])
+    response = client_for(editor).post(url, {"version": version}, headers=HTMX)
+    assert response.status_code == 400
+    assert Annotation.objects.filter(pk=claim.pk).exists()
+
+
 def test_a_stale_entity_edit_answers_409(client_for, editor, other_editor):
     entity = make_entity("Kim Dzsongun")
     url = reverse("entities:edit", args=[entity.pk])
