@@ -284,6 +284,10 @@ def _restore(event, *, by) -> Annotation:
         raise PermissionDenied(_("Only its author or an admin may restore this annotation."))
     if Annotation.objects.filter(pk=event.pgh_obj_id).exists():
         raise CannotUndo(_("This annotation is there already."))
+    # Restored and deleted again since: what it was before an earlier deletion is not what was lost last,
+    # and its version would go back behind copies loaded since.
+    if AnnotationEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__gt=event.pgh_id).exists():
+        raise CannotUndo(_("It was deleted again later: restore it from its last deletion."))
     if not Article.objects.filter(pk=event.article_id).exists():
         raise CannotUndo(_("Its article was deleted: the annotation cannot come back."))
     if event.entity_id and not Entity.objects.filter(pk=event.entity_id).exists():

@@ -163,6 +163,23 @@ def test_merging_entities_is_not_offered_as_the_last_change_to_undo(client_for, 
     assert last_undoable(other_editor, article.pk, within=WINDOW).pgh_obj_id == mine.pk
 
 
+def test_only_the_last_deletion_of_an_annotation_is_restored(client_for, editor, admin, article):
+    # Restored from an earlier deletion, it would come back as it was then, its version behind the one a
+    # copy loaded since holds (so that copy's save would pass the version check).
+    annotation = _create(client_for(editor), article)
+    pk = annotation.pk
+    services.delete_annotation(annotation, by=editor)
+    first = AnnotationEvent.objects.get(pgh_obj_id=pk, pgh_label="deleted")
+    restored = services.restore_annotation(first, by=admin)
+    restored = services.update_annotation(restored, by=editor, entity=None, note="Later.")
+    services.delete_annotation(restored, by=editor)
+    assert client_for(admin).post(reverse("annotations:restore", args=[first.pgh_id])).status_code == 409
+    assert not Annotation.objects.filter(pk=pk).exists()
+    last = AnnotationEvent.objects.filter(pgh_obj_id=pk, pgh_label="deleted").latest("pgh_id")
+    assert client_for(admin).post(reverse("annotations:restore", args=[last.pgh_id])).status_code == 302
+    assert Annotation.objects.get(pk=pk).note == "Later."
+
+
 def test_an_admin_restores_a_deleted_annotation_from_its_history(client_for, editor, admin, article):
     annotation = _create(client_for(editor), article)
     pk, before = annotation.pk, _fields(annotation)
