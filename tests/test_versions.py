@@ -144,6 +144,19 @@ def test_a_stale_verdict_on_the_claims_desk_answers_409(client_for, claim, edito
     assert claim.verdict == "true"
 
 
+def test_a_stale_verdict_from_a_plain_form_answers_a_whole_page(client_for, claim, editor, other_editor):
+    # Without htmx the desk's form is posted as a page: the answer is one, not a table row alone.
+    url = reverse("desks:verdict", args=[claim.pk])
+    assert client_for(other_editor).post(url, {"verdict": "false", "version": 1}).status_code == 302
+    response = client_for(editor).post(url, {"verdict": "true", "version": 1})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "Someone else changed this since you opened it (ede)" in html
+    claim.refresh_from_db()
+    assert claim.verdict == "false"
+
+
 def test_the_admin_refuses_to_save_over_someone_elses_change(client_for, admin, editor):
     admin.is_staff = True
     admin.save()
