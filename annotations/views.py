@@ -36,7 +36,7 @@ from history.queries import annotation_history, last_undoable
 from history.versions import StaleVersion
 from imports.seedfile import size_text
 from newsroom.bodies import Allowance, takes_large_bodies
-from newsroom.http import bad_parameters, first_error
+from newsroom.http import bad_parameters, first_error, refusal
 
 DETAIL = "articles/article_detail.html"
 EDITOR = "annotations/editor.html"
@@ -135,11 +135,11 @@ def annotation_undo(request, article_pk: int):
     article = get_object_or_404(Article.objects.only("id", "body", "annotation_version"), pk=article_pk)
     event = last_undoable(request.user, article.pk, within=datetime.timedelta(seconds=settings.UNDO_SECONDS))
     if event is None or str(event.pgh_id) != request.POST.get("event"):
-        return _refused(_("Nothing to undo: it was undone already, or too long ago."), undo_bar(request, article))
+        return _refused(request, _("Nothing to undo: it was undone already, or too long ago."), article)
     try:
         annotation = services.undo(event, by=request.user)
-    except (services.CannotUndo, StaleVersion) as refusal:
-        return _refused(str(refusal), undo_bar(request, article))
+    except (services.CannotUndo, StaleVersion) as refused:
+        return _refused(request, str(refused), article)
     if not request.htmx:
         return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}" if annotation else article)
     article.refresh_from_db(fields=["annotation_version"])
@@ -158,9 +158,14 @@ def annotation_restore(request, event_pk: int):
     return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
 
 
-def _refused(message: str, *fragments: str) -> HttpResponse:
-    """409 as the annotator shows a refusal: its message, and the regions that changed."""
-    return HttpResponse(format_html('<p class="error" data-error>{}</p>', message) + "".join(fragments), status=409)
+def _refused(request, message: str, article: Article) -> HttpResponse:
+    """409 as the annotator shows a refusal: its message, and the undo bar as it is now; a plain
+    form (the undo bar works without htmx) gets the message on a page of its own."""
+    if not request.htmx:
+        return refusal(request, message, status=409)
+    return HttpResponse(
+        format_html('<p class="error" data-error>{}</p>', message) + undo_bar(request, article), status=409
+    )
 
 
 def _conflict(request, annotation: Annotation, stale: StaleVersion, submitted=None) -> HttpResponse:

@@ -118,6 +118,19 @@ def test_undo_is_refused_when_someone_changed_it_since(client_for, editor, admin
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
 
+def test_a_refused_undo_from_a_plain_form_answers_a_whole_page(client_for, editor, admin, article):
+    # The undo bar is a form that works without htmx too: its refusal is a page, not a fragment.
+    client = client_for(editor)
+    annotation = _create(client, article)
+    services.set_verdict(annotation, "false", by=admin)
+    event = AnnotationEvent.objects.filter(pgh_obj_id=annotation.pk, pgh_label="created").get()
+    response = client.post(reverse("annotations:undo", args=[article.pk]), {"event": event.pgh_id})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "Someone else changed this" in html
+
+
 def test_undo_expires(client_for, editor, article, settings):
     client = client_for(editor)
     _create(client, article)
