@@ -153,6 +153,13 @@ class AnnotationForm(forms.Form):
         return {"entity": data.get("entity"), "new_entity": new_entity, "version": data.get("version"), **details}
 
 
+class DeleteForm(forms.Form):
+    """A delete from the editor: the annotation's version it loaded (refused as stale when someone
+    changed it since; absent: no check)."""
+
+    version = forms.IntegerField(required=False, min_value=1)
+
+
 class DownloadForm(forms.Form):
     """The format a download menu asks for; the page's own form validates what it selects."""
 

@@ -46,6 +46,9 @@ from history.models import Origin
 # Below this similarity of the text around an occurrence to the annotation's prefix and suffix
 # (0 to 1, difflib's ratio, the two sides averaged), the occurrence is not taken for its place.
 MIN_CONTEXT_SIMILARITY = 0.5
+# The characters of a prefix and a suffix nearest the quote that are compared (exports write 32): difflib's
+# time grows with the product of the lengths, and a file's context may be as long as the file.
+CONTEXT_COMPARED = 256
 
 
 class FileRefused(ValueError):
@@ -177,13 +180,23 @@ def read(data: bytes) -> Iterator[Incoming | Orphan]:
     except json.JSONDecodeError:
         lines = list(_json_lines(text))
         return _from_json_lines(lines)
+    except (RecursionError, ValueError):
+        raise _unreadable() from None
     if isinstance(document, dict) and "annotations" in document:
         return _from_json_lines([(1, document)])
     try:
         annotations = list(webannotation.annotations_in(document))
+    except RecursionError:  # lists in lists: walked as deep as they go
+        raise _unreadable() from None
     except ValueError as error:
         raise FileRefused(str(error)) from None
     return _from_web_annotations(annotations)
+
+
+def _unreadable() -> FileRefused:
+    # JSON that Python will not read: arrays in arrays beyond its recursion limit, or an integer of more
+    # digits than it converts (sys.get_int_max_str_digits()).
+    return FileRefused(_("The file is nested too deeply, or holds a number too long, to be read."))
 
 
 def _json_lines(text: str) -> Iterator[tuple[int, object]]:
@@ -197,6 +210,8 @@ def _json_lines(text: str) -> Iterator[tuple[int, object]]:
                 _("This is neither JSON nor %(json_lines)s: line %(line)s is not JSON (%(error)s).")
                 % {"json_lines": "JSON Lines", "line": number, "error": error.msg}
             ) from None
+        except (RecursionError, ValueError):
+            raise _unreadable() from None
 
 
 def _from_web_annotations(annotations: list) -> Iterator[Incoming | Orphan]:
@@ -303,6 +318,8 @@ def _text(value, name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise Invalid(_("%(field)s is not text.") % {"field": name})
+    if "\x00" in value:  # PostgreSQL's text cannot hold it: neither stored nor looked up by it
+        raise Invalid(_("%(field)s holds a null character.") % {"field": name})
     return value
 
 
@@ -401,7 +418,7 @@ def _occurrences(body: str, exact: str) -> Iterator[int]:
 def _context_score(body: str, at: int, incoming: Incoming) -> tuple[int, float]:
     """How well the text around ``body[at:]`` matches the annotation's prefix and suffix: how many of
     the two are the same, then their similarity (0 to 1, the two averaged)."""
-    prefix, suffix = incoming.prefix, incoming.suffix
+    prefix, suffix = incoming.prefix[-CONTEXT_COMPARED:], incoming.suffix[:CONTEXT_COMPARED]
     before = body[max(0, at - len(prefix)) : at] if prefix else body[max(0, at - 1) : at]
     after_start = at + len(incoming.exact)
     after = body[after_start : after_start + len(suffix)] if suffix else body[after_start : after_start + 1]

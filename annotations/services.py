@@ -218,6 +218,10 @@ RESTORED_FIELDS = [
 ]
 
 
+# What setting a claim's verdict changes (set_verdict), which reviewers may do to anyone's claim.
+VERDICT_FIELDS = {"verdict", "verdict_set_by_id", "verdict_set_at"}
+
+
 def undo(event, *, by) -> Annotation | None:
     """Undo the change the history row ``event`` records (history.queries.last_undoable finds it):
     a create is deleted, a change gets back the fields it had before, a delete is restored whole,
@@ -246,12 +250,15 @@ def _undo(event, *, by) -> Annotation | None:
             raise PermissionDenied(_("Only its author or an admin may delete this annotation."))
         annotation.delete()
         return None
-    if not annotation.changeable_by(by):
-        raise PermissionDenied(_("Only its author or an admin may change this annotation."))
     before = AnnotationEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__lt=event.pgh_id).order_by("-pgh_id")
     before = before.first()
     if before is None:
         raise CannotUndo(_("What this annotation was before is not recorded."))
+    changed = {field for field in RESTORED_FIELDS if getattr(before, field) != getattr(event, field)}
+    # A verdict set on another's claim (the claims desk) is the reviewer's to undo, as it was to set.
+    verdict_only = changed and changed <= VERDICT_FIELDS
+    if not (annotation.verdict_settable_by(by) if verdict_only else annotation.changeable_by(by)):
+        raise PermissionDenied(_("Only its author or an admin may change this annotation."))
     for field in RESTORED_FIELDS:
         setattr(annotation, field, getattr(before, field))
     if annotation.entity_id and not Entity.objects.filter(pk=annotation.entity_id).exists():
@@ -277,6 +284,10 @@ def _restore(event, *, by) -> Annotation:
         raise PermissionDenied(_("Only its author or an admin may restore this annotation."))
     if Annotation.objects.filter(pk=event.pgh_obj_id).exists():
         raise CannotUndo(_("This annotation is there already."))
+    # Restored and deleted again since: what it was before an earlier deletion is not what was lost last,
+    # and its version would go back behind copies loaded since.
+    if AnnotationEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_id__gt=event.pgh_id).exists():
+        raise CannotUndo(_("It was deleted again later: restore it from its last deletion."))
     if not Article.objects.filter(pk=event.article_id).exists():
         raise CannotUndo(_("Its article was deleted: the annotation cannot come back."))
     if event.entity_id and not Entity.objects.filter(pk=event.entity_id).exists():

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import services
-from annotations.forms import AnnotationForm, AnnotationImportForm, SelectionForm
+from annotations.forms import AnnotationForm, AnnotationImportForm, DeleteForm, SelectionForm
 from annotations.importing import FileRefused, import_annotations
 from annotations.models import DETAILS_BY_KIND, Annotation, spans_and_version, text_order
 from annotations.rendering import annotation_item, annotation_regions, kinds_in, paragraphs_around, render_body
@@ -36,7 +36,7 @@ from history.queries import annotation_history, last_undoable
 from history.versions import StaleVersion
 from imports.seedfile import size_text
 from newsroom.bodies import Allowance, takes_large_bodies
-from newsroom.http import first_error
+from newsroom.http import bad_parameters, first_error, refusal
 
 DETAIL = "articles/article_detail.html"
 EDITOR = "annotations/editor.html"
@@ -113,9 +113,11 @@ def annotation_edit(request, pk: int):
 def annotation_delete(request, pk: int):
     annotation = _annotation_for(request, pk, Annotation.deletable_by)
     article = annotation.article
-    version = request.POST.get("version", "")
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        return bad_parameters(form)
     try:
-        services.delete_annotation(annotation, by=request.user, version=int(version) if version.isdigit() else None)
+        services.delete_annotation(annotation, by=request.user, version=form.cleaned_data["version"])
     except Annotation.DoesNotExist as gone:
         return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
     except StaleVersion as stale:
@@ -133,11 +135,11 @@ def annotation_undo(request, article_pk: int):
     article = get_object_or_404(Article.objects.only("id", "body", "annotation_version"), pk=article_pk)
     event = last_undoable(request.user, article.pk, within=datetime.timedelta(seconds=settings.UNDO_SECONDS))
     if event is None or str(event.pgh_id) != request.POST.get("event"):
-        return _refused(_("Nothing to undo: it was undone already, or too long ago."), undo_bar(request, article))
+        return _refused(request, _("Nothing to undo: it was undone already, or too long ago."), article)
     try:
         annotation = services.undo(event, by=request.user)
-    except (services.CannotUndo, StaleVersion) as refusal:
-        return _refused(str(refusal), undo_bar(request, article))
+    except (services.CannotUndo, StaleVersion) as refused:
+        return _refused(request, str(refused), article)
     if not request.htmx:
         return redirect(f"{article.get_absolute_url()}#annotation-{annotation.pk}" if annotation else article)
     article.refresh_from_db(fields=["annotation_version"])
@@ -156,9 +158,14 @@ def annotation_restore(request, event_pk: int):
     return redirect(f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}")
 
 
-def _refused(message: str, *fragments: str) -> HttpResponse:
-    """409 as the annotator shows a refusal: its message, and the regions that changed."""
-    return HttpResponse(format_html('<p class="error" data-error>{}</p>', message) + "".join(fragments), status=409)
+def _refused(request, message: str, article: Article) -> HttpResponse:
+    """409 as the annotator shows a refusal: its message, and the undo bar as it is now; a plain
+    form (the undo bar works without htmx) gets the message on a page of its own."""
+    if not request.htmx:
+        return refusal(request, message, status=409)
+    return HttpResponse(
+        format_html('<p class="error" data-error>{}</p>', message) + undo_bar(request, article), status=409
+    )
 
 
 def _conflict(request, annotation: Annotation, stale: StaleVersion, submitted=None) -> HttpResponse:

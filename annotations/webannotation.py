@@ -229,7 +229,10 @@ def annotations_in(document) -> Iterator:
 
 def _types(node: dict) -> list[str]:
     kind = node.get("type", node.get("@type", []))
-    return [kind] if isinstance(kind, str) else [item for item in kind if isinstance(item, str)]
+    if isinstance(kind, str):
+        return [kind]
+    # A type is a string or a list of them; anything else in a file names no type.
+    return [item for item in kind if isinstance(item, str)] if isinstance(kind, list) else []
 
 
 def fields(annotation) -> dict:

@@ -166,11 +166,12 @@ def entity_list(request, filters: Query[schemas.EntityFilters]):
     if filters.kind:
         entities = entities.filter(kind=filters.kind)
     query = " ".join((filters.q or "").split())
-    # Best match first for a search (as the catalogue), else by name; the id keeps paging stable.
+    # Best match first for a search (as the catalogue), else by name in Hungarian order (name_sort_key, as the
+    # catalogue: the name's collation is Hungarian only where PostgreSQL has ICU); the id keeps paging stable.
     entities = (
-        entities.matching(query).order_by("-exact", "-similarity", "name", "id")
+        entities.matching(query).order_by("-exact", "-similarity", "name_sort_key", "id")
         if query
-        else entities.order_by("name", "id")
+        else entities.order_by("name_sort_key", "id")
     )
     return _page(request, entities, filters, _entity)
 

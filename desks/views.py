@@ -27,7 +27,7 @@ from desks import queries
 from desks.forms import ClaimDeskForm, QuoteDeskForm, VerdictForm
 from entities.models import Entity
 from history.versions import StaleVersion
-from newsroom.http import bad_parameters, wants_fragment
+from newsroom.http import bad_parameters, refusal, wants_fragment
 
 PER_PAGE = 50
 QUOTES = "desks/quote_desk.html"
@@ -157,6 +157,8 @@ def claim_verdict(request, pk: int):
     except Annotation.DoesNotExist as gone:
         return HttpResponseNotFound(str(gone), content_type="text/plain; charset=utf-8")
     except StaleVersion as stale:
+        if not request.htmx:  # a plain form's page: the refusal on a page of its own
+            return refusal(request, str(stale), status=409)
         # The row as it is now, saying who changed it; setting the verdict again overwrites theirs.
         claim = get_object_or_404(queries.desk_rows(queries.claims()), pk=pk)
         claim.settable = True

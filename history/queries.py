@@ -54,7 +54,8 @@ def activity(
         # Days in the newsroom's time zone, as times, so that the index on the time serves them.
         if since:
             events = events.filter(pgh_created_at__gte=_start_of(since))
-        if until:
+        # The last day a date can hold has no day after it: it bounds nothing.
+        if until and until < datetime.date.max:
             events = events.filter(pgh_created_at__lt=_start_of(until + datetime.timedelta(days=1)))
         parts.append(
             events.annotate(model=Value(name, output_field=CharField())).values_list(
@@ -89,6 +90,9 @@ def last_undoable(user, article_id: int, *, within: datetime.timedelta) -> Annot
     undone = mine.filter(pgh_context__origin=Origin.UNDO).values_list(
         Cast(KT("pgh_context__undoes"), BigIntegerField()), flat=True
     )
+    # A merge's relinking (entities.services.merge_entities) is no change of theirs to one annotation: it
+    # moved others' annotations off an entity that is gone, and undoing one would name it again.
+    mine = mine.exclude(pgh_context__has_key="merged_into")
     return (
         with_previous(mine.exclude(pgh_context__origin=Origin.UNDO).exclude(pgh_id__in=undone))
         .order_by("-pgh_id")

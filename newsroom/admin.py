@@ -40,7 +40,10 @@ class VersionCheckedForm(forms.ModelForm):
         data = super().clean()
         loaded = data.get("loaded_version")
         if self.instance.pk is not None and loaded is not None:
-            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            # Locked until the admin's transaction (the whole change view) ends: a save at the same moment
+            # waits for this one's, then reads the version it left, rather than both passing the check.
+            rows = type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
+            current = rows.values_list("version", flat=True).first()
             if current is not None and current != loaded:
                 raise forms.ValidationError(
                     _("Someone else changed this since you opened it: reload the page to see their change.")

@@ -100,6 +100,7 @@ class TestRefusals:
             (b"this is not json", "annotations.jsonld: This is neither JSON nor JSON Lines"),
             (b'{"type": "Person"}', "annotations.jsonld: This is not a W3C Web Annotation document"),
             (b"\xff\xfe", "annotations.jsonld: The file is not UTF-8 text."),
+            (b"[" * 100_000 + b"]" * 100_000, "annotations.jsonld: The file is nested too deeply"),
         ],
     )
     def test_a_bad_file_is_refused_with_the_reason(self, client_for, admin, data, message):

@@ -106,3 +106,37 @@ def test_an_entitys_counts_stay_right_when_two_articles_name_it_at_once(editor):
         thread.join(10)
 
     assert Entity.objects.get(pk=kim.pk).mention_count == 2 == kim.annotations.count()
+
+
+def test_two_admins_saving_one_entity_at_once_never_both_win(admin):
+    """Both opened the change form at the same version: the check and the save of the second must
+    wait for the first's, or the second overwrites the first's change unseen."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import make_entity
+
+    admin.is_staff = True
+    admin.save()
+    other = User.objects.create_user("adam", is_staff=True)
+    other.groups.set(admin.groups.all())
+    barrier = Barrier(2)
+
+    def save(job):
+        user, description, entity = job
+        client = Client()
+        client.force_login(user)
+        url = reverse("admin:entities_entity_change", args=[entity.pk])
+        data = {"name": entity.name, "kind": "person", "aliases": "", "external_id": "", "loaded_version": 1}
+        barrier.wait()
+        try:
+            return client.post(url, {**data, "description": description}).status_code
+        finally:
+            connection.close()
+
+    for number in range(TRIES // 2):
+        entity = make_entity(f"Kim Dzsongun {number}")
+        with ThreadPoolExecutor(2) as pool:
+            statuses = sorted(pool.map(save, [(admin, "One", entity), (other, "Two", entity)]))
+        assert statuses == [200, 302], statuses  # one saved, the other was told someone came first

@@ -306,3 +306,11 @@ def test_the_activity_page_filters_by_day_in_the_newsrooms_time_zone(client_for,
     assert "minden rendben van" in client.get(url, {"since": today, "until": today}).content.decode()
     tomorrow = today + datetime.timedelta(days=1)
     assert "minden rendben van" not in client.get(url, {"since": tomorrow}).content.decode()
+
+
+def test_the_activity_page_takes_the_last_day_there_is_as_its_end(client_for, admin, editor, article):
+    # The day after it is past what a date can hold: the filter still answers, with everything up to it.
+    _claim(article, editor)
+    response = client_for(admin).get(reverse("history:activity"), {"until": "9999-12-31"})
+    assert response.status_code == 200
+    assert "minden rendben van" in response.content.decode()

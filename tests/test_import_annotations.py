@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from annotations import services
+from annotations import importing, services
 from annotations.exporting import FORMATS
 from annotations.importing import FileRefused, import_annotations
 from annotations.models import Annotation
@@ -160,6 +160,31 @@ class TestReanchoring:
         starts = sorted(Annotation.objects.filter(article=article, kind="entity").values_list("start", flat=True))
         assert starts == [span_of(article, "Kim Dzsongun", 0)[0], span_of(article, "Kim Dzsongun", 1)[0]]
 
+    def test_a_long_context_is_compared_near_the_quote_only(self, editor, admin, monkeypatch):
+        # difflib's time grows with the product of the lengths: a file's prefix of 100,000 characters,
+        # compared at each of hundreds of occurrences, kept a request busy for hours.
+        sentence = "Kim Dzsongun Phenjanba ment, a nép ünnepelt. "
+        article = make_article(sentence * 20 + "Sojgu Phenjanba utazott. " + sentence * 20)
+        start, end = span_of(article, "Phenjanba", 20)
+        line = {
+            "content_sha256": article.content_sha256,
+            "annotations": [{
+                "kind": "entity", "text": "Phenjanba", "author": editor.username,
+                "prefix": sentence * 2000 + "Sojgu ", "suffix": " utazott. " + sentence * 2000,
+            }],
+        }  # fmt: skip
+        compared = []
+        ratio = importing._ratio
+
+        def measured(one, other):
+            compared.append(max(len(one), len(other)))
+            return ratio(one, other)
+
+        monkeypatch.setattr(importing, "_ratio", measured)
+        report = import_annotations(json.dumps(line).encode(), by=admin)
+        assert (report.created, [(r.start, r.end) for r in report.results]) == (1, [(start, end)])
+        assert max(compared) <= importing.CONTEXT_COMPARED
+
     def test_it_is_idempotent_after_re_anchoring(self, annotated, admin):
         data = exported("jsonl")
         edit_body(annotated, "Előtte. " + BODY)
@@ -224,6 +249,19 @@ class TestOrphans:
         assert "does not fit" in reasons[1]
         assert report.created == len(line["annotations"]) - 4
 
+    def test_a_null_character_in_a_name_or_hash_is_an_orphan_not_a_database_error(self, annotated, admin):
+        # PostgreSQL's text holds no NUL: looking up the author or the article by one would raise.
+        line = json.loads(exported("jsonl").decode().splitlines()[0])
+        line["annotations"][0]["author"] = "erika\u0000"
+        Annotation.objects.all().delete()
+        report = import_annotations(json.dumps(line).encode(), by=admin)
+        assert [result.reason for result in report.orphans] == ["author holds a null character."]
+        assert report.created == len(line["annotations"]) - 1
+        line["annotations"][0]["author"] = "erika"
+        line["content_sha256"] = "\u0000"
+        report = import_annotations(json.dumps(line).encode(), by=admin)
+        assert {result.reason for result in report.orphans} == {"contentSha256 holds a null character."}
+
     def test_one_the_database_refuses_is_an_orphan_and_the_rest_of_its_article_is_stored(
         self, annotated, admin, monkeypatch
     ):
@@ -255,7 +293,13 @@ class TestFiles:
             (b"<html>not json</html>", "neither JSON nor JSON Lines: line 1 is not JSON"),
             (b'{"type": "Person", "name": "Kim"}', "not a W3C Web Annotation document: an object of type Person"),
             (b"[1, 2]", "not a W3C Web Annotation document"),
+            (b'{"type": 5}', "not a W3C Web Annotation document: an object of type none"),
             (b'{"a": 1}\n{"b": 2}\n', "Line 1 is not an article of the JSON Lines export"),
+            # Deeper than Python's JSON reader goes, or than reading the W3C shapes goes after it.
+            (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+            (b"[" * 990 + b'{"type": "Annotation"}' + b"]" * 990, "nested too deeply"),
+            (b'{"annotations": []}\n' + b"[" * 100_000, "nested too deeply"),
+            (b"[" + b"1" * 5000 + b"]", "nested too deeply, or holds a number too long"),
         ],
     )
     def test_a_file_that_is_not_annotations_is_refused_with_the_reason(self, admin, data, message):

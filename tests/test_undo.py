@@ -4,10 +4,12 @@ after a reload too; an Admin restores a deleted annotation from its history."""
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from annotations import services
 from annotations.models import Annotation
+from entities import services as entity_services
 from history.models import AnnotationEvent
 from history.queries import last_undoable
 from tests.factories import make_article, make_entity, span_of
@@ -116,6 +118,19 @@ def test_undo_is_refused_when_someone_changed_it_since(client_for, editor, admin
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
 
+def test_a_refused_undo_from_a_plain_form_answers_a_whole_page(client_for, editor, admin, article):
+    # The undo bar is a form that works without htmx too: its refusal is a page, not a fragment.
+    client = client_for(editor)
+    annotation = _create(client, article)
+    services.set_verdict(annotation, "false", by=admin)
+    event = AnnotationEvent.objects.filter(pgh_obj_id=annotation.pk, pgh_label="created").get()
+    response = client.post(reverse("annotations:undo", args=[article.pk]), {"event": event.pgh_id})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "Someone else changed this" in html
+
+
 def test_undo_expires(client_for, editor, article, settings):
     client = client_for(editor)
     _create(client, article)
@@ -129,6 +144,53 @@ def test_undo_expires(client_for, editor, article, settings):
 def test_one_cannot_undo_someone_elses_change(client_for, editor, other_editor, article):
     _create(client_for(editor), article)
     assert last_undoable(other_editor, article.pk, within=WINDOW) is None
+
+
+def test_a_reviewer_undoes_the_verdict_they_set_on_someone_elses_claim(client_for, editor, other_editor, article):
+    # Any editor sets any claim's verdict on the claims desk; the undo bar then offers it to them.
+    claim = _create(client_for(editor), article)
+    reviewer = client_for(other_editor)
+    assert reviewer.post(reverse("desks:verdict", args=[claim.pk]), {"verdict": "false"}).status_code == 302
+    assert "Your last change" in reviewer.get(article.get_absolute_url()).content.decode()
+    assert _undo(reviewer, article, other_editor).status_code == 200
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.verdict_set_by, claim.verdict_set_at) == ("unverified", None, None)
+
+
+def test_undoing_a_change_other_than_a_verdict_needs_the_right_to_change_it(editor, other_editor, article):
+    start, end = span_of(article, "minden rendben van")
+    claim = services.create_annotation(article=article, kind="claim", start=start, end=end, by=editor).annotation
+    services.update_annotation(claim, by=editor, entity=None, note="Mine.", verdict="unverified", evidence=[])
+    event = AnnotationEvent.objects.filter(pgh_obj_id=claim.pk).latest("pgh_id")
+    with pytest.raises(PermissionDenied):
+        services.undo(event, by=other_editor)
+
+
+def test_merging_entities_is_not_offered_as_the_last_change_to_undo(client_for, editor, other_editor, article):
+    # A merge moves others' annotations to the survivor, in the merging editor's name; undoing one of
+    # those would name the duplicate, which the merge deleted, and is not theirs to change.
+    survivor, duplicate = make_entity("Kim Dzsongun"), make_entity("Kim Jong Un")
+    mine = _create(client_for(other_editor), article, text="Győzni fogunk", kind="quote")
+    services.update_annotation(_create(client_for(editor), article), by=editor, entity=duplicate)
+    entity_services.merge_entities(survivor, duplicate, by=other_editor)
+    assert last_undoable(other_editor, article.pk, within=WINDOW).pgh_obj_id == mine.pk
+
+
+def test_only_the_last_deletion_of_an_annotation_is_restored(client_for, editor, admin, article):
+    # Restored from an earlier deletion, it would come back as it was then, its version behind the one a
+    # copy loaded since holds (so that copy's save would pass the version check).
+    annotation = _create(client_for(editor), article)
+    pk = annotation.pk
+    services.delete_annotation(annotation, by=editor)
+    first = AnnotationEvent.objects.get(pgh_obj_id=pk, pgh_label="deleted")
+    restored = services.restore_annotation(first, by=admin)
+    restored = services.update_annotation(restored, by=editor, entity=None, note="Later.")
+    services.delete_annotation(restored, by=editor)
+    assert client_for(admin).post(reverse("annotations:restore", args=[first.pgh_id])).status_code == 409
+    assert not Annotation.objects.filter(pk=pk).exists()
+    last = AnnotationEvent.objects.filter(pgh_obj_id=pk, pgh_label="deleted").latest("pgh_id")
+    assert client_for(admin).post(reverse("annotations:restore", args=[last.pgh_id])).status_code == 302
+    assert Annotation.objects.get(pk=pk).note == "Later."
 
 
 def test_an_admin_restores_a_deleted_annotation_from_its_history(client_for, editor, admin, article):

@@ -105,6 +105,15 @@ def test_a_stale_delete_answers_409_and_keeps_the_annotation(client_for, claim, 
     assert not Annotation.objects.filter(pk=claim.pk).exists()
 
 
+@pytest.mark.parametrize("version", ["²", "9" * 5000, "0", "-1"])
+def test_a_malformed_version_of_a_delete_answers_400_and_keeps_the_annotation(client_for, claim, editor, version):
+    # str.isdigit() holds for a superscript, which int() does not read (500); "-1" skipped the check.
+    url = reverse("annotations:delete", args=[claim.pk])
+    response = client_for(editor).post(url, {"version": version}, headers=HTMX)
+    assert response.status_code == 400
+    assert Annotation.objects.filter(pk=claim.pk).exists()
+
+
 def test_a_stale_entity_edit_answers_409(client_for, editor, other_editor):
     entity = make_entity("Kim Dzsongun")
     url = reverse("entities:edit", args=[entity.pk])
@@ -133,6 +142,19 @@ def test_a_stale_verdict_on_the_claims_desk_answers_409(client_for, claim, edito
     assert client_for(editor).post(url, {"verdict": "true", "version": 2}, headers=HTMX).status_code == 200
     claim.refresh_from_db()
     assert claim.verdict == "true"
+
+
+def test_a_stale_verdict_from_a_plain_form_answers_a_whole_page(client_for, claim, editor, other_editor):
+    # Without htmx the desk's form is posted as a page: the answer is one, not a table row alone.
+    url = reverse("desks:verdict", args=[claim.pk])
+    assert client_for(other_editor).post(url, {"verdict": "false", "version": 1}).status_code == 302
+    response = client_for(editor).post(url, {"verdict": "true", "version": 1})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "Someone else changed this since you opened it (ede)" in html
+    claim.refresh_from_db()
+    assert claim.verdict == "false"
 
 
 def test_the_admin_refuses_to_save_over_someone_elses_change(client_for, admin, editor):
