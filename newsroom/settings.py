@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "annotations",
     "imports",
     "desks",
+    "search",
     # History: triggers (django-pgtrigger) record every change of the apps above (history/models.py).
     "pgtrigger",
     "pghistory",
