@@ -11,7 +11,7 @@ and each word typed matches
 - typed without accents, each accented spelling of it, stemmed: ``katonak`` finds ``katonák``.
   The query is expanded rather than the text indexed unaccented a second time, which would double
   what the importer spends computing the vector (most of an import's cost); a word with more than
-  MAX_SPELLINGS spellings is left as typed.
+  MAX_SPELLINGS spellings, and any word after the first MOST_SPELLED_WORDS, is left as typed.
 
 Words the catalogue knows as one entity's name, alias or transliteration also find the entity's
 other spellings (``Kim Jong Un`` finds ``Kim Dzsongun``, and ``Kim Dzsongunnal``).
@@ -28,6 +28,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 MAX_SPELLINGS = 256
+# Words of a query that get their accented spellings: the query stays small however long the text.
+MOST_SPELLED_WORDS = 8
 SHORTEST_PREFIX = 4
 MOST_ENTITIES = 5
 # The letters a Hungarian word typed without accents may stand for.
@@ -67,18 +69,18 @@ def _raw(tokens: list[str], *, prefix: bool) -> str:
     return " <-> ".join(f"'{token}'" for token in tokens) + (":*" if prefix else "")
 
 
-def _word(word: str) -> SearchQuery:
-    """What one typed word matches (module docstring)."""
+def _word(word: str, *, spelled: bool = True) -> SearchQuery:
+    """What one typed word matches (module docstring); its accented spellings only if ``spelled``."""
     query = SearchQuery(word, config="hungarian", search_type="plain")
     tokens = WORD.findall(unaccented(word))
     if len(tokens) > 1:
         # 'eszak-koreai': each part as a word of its own ('Észak-koreai' is indexed in parts).
-        parts = [_word(part) for part in WORD.findall(word)]
+        parts = [_word(part, spelled=spelled) for part in WORD.findall(word)]
         return query | functools.reduce(operator.and_, parts)
     if tokens:
         prefix = len(tokens) == 1 and len(tokens[0]) >= SHORTEST_PREFIX
         query |= SearchQuery(_raw(tokens, prefix=prefix), config="simple", search_type="raw")
-    others = spellings(word)[:-1]
+    others = spellings(word)[:-1] if spelled else []
     if others:
         query |= SearchQuery(" | ".join(f"'{other}'" for other in others), config="hungarian", search_type="raw")
     return query
@@ -127,8 +129,10 @@ def article_query(text: str) -> SearchQuery | None:
         elif word and word != "-":
             words.append(word)
     found = None
-    for word in words:
-        found = _word(word) if found is None else found & _word(word)
+    words = _each_once(words)
+    for place, word in enumerate(words):
+        term = _word(word, spelled=place < MOST_SPELLED_WORDS)
+        found = term if found is None else found & term
     if found is not None and (spelled := _catalogued_spellings(words)) is not None:
         found |= spelled
     for _kind, phrase in phrases:
@@ -138,6 +142,14 @@ def article_query(text: str) -> SearchQuery | None:
     for kind, term in excluded:
         found &= ~_phrase(term) if kind == "phrase" else _excluded(term)
     return found
+
+
+def _each_once(words: list[str]) -> list[str]:
+    """The words in their order, a word repeated (in any case) only the first time."""
+    first = {}
+    for word in words:
+        first.setdefault(word.casefold(), word)
+    return list(first.values())
 
 
 def marked_snippet(headline: str) -> SafeString:

@@ -79,6 +79,19 @@ class TestHungarian:
         assert found_titles(client, "kim") == []
         assert found_titles(client, "kimond") == ["Döntés"]
 
+    def test_the_article_list_finds_what_the_search_page_finds(self, client):
+        article("Front", "Észak-koreai katonák harcolnak a fronton.")
+        article("Más", "Semmi köze a dologhoz.")
+        page = client.get(reverse("articles:list"), {"q": "katonak"})
+        assert [found.title for found in page.context["page"].object_list] == ["Front"]
+
+    def test_a_long_query_stays_small(self, client):
+        article("Piac", "Alma, körte, szilva, barack, dinnye, szőlő, meggy, eper: a katonák ebédje.")
+        assert found_titles(client, " ".join(["katonak"] * 25)) == ["Piac"]  # a word repeated counts once
+        fruit = "alma körte szilva barack dinnye szőlő meggy eper"
+        assert found_titles(client, f"katonak {fruit}") == ["Piac"]
+        assert found_titles(client, f"{fruit} katonak") == []  # past the eighth word: as typed
+
     def test_a_word_without_accents_has_a_bounded_number_of_spellings(self):
         assert "katonák" in spellings("katonak") and spellings("katonak")[-1] == "katonak"
         assert len(spellings("hirugynoksegnek")) <= MAX_SPELLINGS
