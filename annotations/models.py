@@ -232,6 +232,12 @@ class Annotation(models.Model):
                 condition=Q(kind=AnnotationKind.QUOTE),
                 name="annotation_quote_words_trgm",
             ),
+            # The search page's claims with the words typed in them (search.groups), as above.
+            GinIndex(
+                OpClass(Upper(unaccent("exact")), name="gin_trgm_ops"),
+                condition=Q(kind=AnnotationKind.CLAIM),
+                name="annotation_claim_words_trgm",
+            ),
         ]
         constraints = [
             # One annotation per author, kind and span: pressing the key twice, or sending the

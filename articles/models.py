@@ -3,7 +3,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat, Now
@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy
 
 from annotations.models import AnnotationKind
+from articles import searching
 from newsroom.models import KeptByTheDatabase
 from newsroom.postgres import capitalised_words, choices_constraint, unaccent
 
@@ -58,10 +59,32 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(annotation_count=Count("annotations"), **counts)
 
     def search(self, text: str):
-        query = SearchQuery(text, config="hungarian", search_type="websearch") | SearchQuery(
-            unaccent(Value(text)), config="simple", search_type="websearch"
+        """Articles the search box's text finds (articles.searching: stems, names with case
+        endings, words without accents, an entity's other spellings, phrases, exclusions)."""
+        query = searching.article_query(text)
+        return self.none() if query is None else self.filter(search_vector=query)
+
+    def ranked_search(self, text: str):
+        """As search(), each with its ``rank`` (ts_rank_cd: matches close together count more) and
+        its ``headline``: the passages of its text that match, marked as articles.searching marks
+        them. Headlines are computed for the rows fetched only (after the LIMIT of a page)."""
+        query = searching.article_query(text)
+        if query is None:
+            return self.none().annotate(rank=Value(0.0), headline=Value(""))
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query, cover_density=True),
+            headline=SearchHeadline(
+                "body",
+                query,
+                config="hungarian",
+                start_sel=searching.START,
+                stop_sel=searching.STOP,
+                max_fragments=2,
+                max_words=25,
+                min_words=10,
+                fragment_delimiter=" … ",
+            ),
         )
-        return self.filter(search_vector=query)
 
 
 class ArticleStatus(models.TextChoices):

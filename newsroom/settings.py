@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "imports",
     "desks",
     "suggestions",
+    "search",
     # History: triggers (django-pgtrigger) record every change of the apps above (history/models.py).
     "pgtrigger",
     "pghistory",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/", include("imports.urls")),
     path("", include("desks.urls")),  # /quotes/, /claims/
     path("activity/", include("history.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
     # The read API (README, "API"); any other address under it answers 404 in JSON, not a page.
     path("api/", api_views.urls()),

@@ -43,6 +43,7 @@ def requests(world: World):
     start, end = span_of(a, "Phenjanba")
     return {
         "article list": ("get", "/articles/", {}),
+        "search": ("get", "/search/", {"q": "Kim"}),
         "article page": ("get", f"/articles/{a.pk}/", {}),
         "article edit": ("post", f"/articles/{a.pk}/edit/", {"title": "Új cím", "status": "done"}),
         "annotation create": (
@@ -73,6 +74,7 @@ def requests(world: World):
 EXPECTED = {
     #                     editor (author)  other editor   admin         outsider
     "article list": ((200, 200), (200, 200), (200, 200), (403, 403)),
+    "search": ((200, 200), (200, 200), (200, 200), (403, 403)),
     "article page": ((200, 200), (200, 200), (200, 200), (403, 403)),
     "article edit": ((302, 200), (302, 200), (302, 200), (403, 403)),
     "annotation create": ((302, 201), (302, 201), (302, 201), (403, 403)),

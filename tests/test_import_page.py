@@ -303,7 +303,7 @@ class TestInterrupted:
         assert ">Interrupted</span>" in html and "This import was interrupted" in html
         assert "1 of 3 files are done, and kept." in html and "2 files were not imported yet." in html
         assert f'action="{reverse("imports:resume", args=[batch.pk])}"' in html and "Import the rest" in html
-        assert "hx-trigger" not in html  # it will not move by itself: nothing polls
+        assert 'hx-trigger="every' not in html  # it will not move by itself: nothing polls
         assert ">Interrupted</span>" in admin_client.get(IMPORT).content.decode()  # in the history too
 
     def test_polling_backs_off_while_nothing_moves_and_starts_over_when_it_moves(self, admin_client, admin):

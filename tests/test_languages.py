@@ -319,6 +319,8 @@ def hungarian_pages(data) -> list[str]:
         article.get_absolute_url(),
         reverse("entities:list"),
         reverse("entities:list") + "?q=nincsilyenszo",
+        reverse("search:search"),
+        reverse("search:search") + "?q=Kov%C3%A1cs",
         speaker.get_absolute_url(),
         reverse("desks:quotes"),
         reverse("desks:claims"),

@@ -35,6 +35,7 @@ def test_every_page_has_no_serious_accessibility_findings(admin, audited, log_in
         "/articles/",
         f"/articles/{article.pk}/",
         "/entities/",
+        "/search/?q=Kim+Dzsongun",
         kim.get_absolute_url(),
         "/quotes/",
         "/claims/",

@@ -1,0 +1,171 @@
+"""What a search box's text finds in articles: one PostgreSQL tsquery over Article.search_vector.
+
+The vector holds the title and text stemmed with ``hungarian``, and the capitalised words (names,
+mostly) once more, unstemmed and unaccented, with ``simple`` (articles.models). The text is read
+as ``websearch_to_tsquery`` reads it (words all required, ``"quoted phrases"``, ``-excluded``),
+and each word typed matches
+
+- its Hungarian stem: ``oroszok`` finds ``orosz``, ``hírügynökségnek`` finds ``hírügynökség``;
+- the start of an indexed word, accents aside, if it has four letters or more (fewer would match
+  half the dictionary): ``sojgu`` finds ``Sojgunak``, ``phenjan`` finds ``Phenjanba``;
+- typed without accents, each accented spelling of it, stemmed: ``katonak`` finds ``katonák``.
+  The query is expanded rather than the text indexed unaccented a second time, which would double
+  what the importer spends computing the vector (most of an import's cost); a word with more than
+  MAX_SPELLINGS spellings, and any word after the first MOST_SPELLED_WORDS, is left as typed.
+
+Words the catalogue knows as one entity's name, alias or transliteration also find the entity's
+other spellings (``Kim Jong Un`` finds ``Kim Dzsongun``, and ``Kim Dzsongunnal``).
+"""
+
+import functools
+import itertools
+import operator
+import re
+import unicodedata
+
+from django.contrib.postgres.search import SearchQuery
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+MAX_SPELLINGS = 256
+# Words of a query that get their accented spellings: the query stays small however long the text.
+MOST_SPELLED_WORDS = 8
+SHORTEST_PREFIX = 4
+MOST_ENTITIES = 5
+# The letters a Hungarian word typed without accents may stand for.
+ACCENTED = {"a": "aá", "e": "eé", "i": "ií", "o": "oóöő", "u": "uúüű"}
+# Marks around the matched words in ts_headline's output: private-use characters, never in an
+# article (the importer keeps letters, punctuation and spaces), made into <mark> after escaping.
+START, STOP = "\ue000", "\ue001"
+MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
+# "quoted phrase", -"excluded phrase", -excluded, word: as websearch_to_tsquery splits them.
+TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+WORD = re.compile(r"\w+")
+
+
+def unaccented(text: str) -> str:
+    """Lower case, accents dropped as PostgreSQL's unaccent drops them from Hungarian letters."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def spellings(word: str) -> list[str]:
+    """The accented spellings a word typed without accents may stand for, itself last; just the
+    word when it has an accent, anything but a letter, or more than MAX_SPELLINGS spellings."""
+    word = word.casefold()
+    if not word.isascii() or not word.isalpha():
+        return [word]
+    options = [ACCENTED.get(letter, letter) for letter in word]
+    count = 1
+    for option in options:
+        count *= len(option)
+    if count > MAX_SPELLINGS:
+        return [word]
+    return sorted(("".join(letters) for letters in itertools.product(*options)), key=lambda w: w == word)
+
+
+def _raw(tokens: list[str], *, prefix: bool) -> str:
+    """A to_tsquery phrase of word tokens (letters and digits only, so nothing to escape)."""
+    return " <-> ".join(f"'{token}'" for token in tokens) + (":*" if prefix else "")
+
+
+def _word(word: str, *, spelled: bool = True) -> SearchQuery:
+    """What one typed word matches (module docstring); its accented spellings only if ``spelled``."""
+    query = SearchQuery(word, config="hungarian", search_type="plain")
+    tokens = WORD.findall(unaccented(word))
+    if len(tokens) > 1:
+        # 'eszak-koreai': each part as a word of its own ('Észak-koreai' is indexed in parts).
+        parts = [_word(part, spelled=spelled) for part in WORD.findall(word)]
+        return query | functools.reduce(operator.and_, parts)
+    if tokens:
+        prefix = len(tokens) == 1 and len(tokens[0]) >= SHORTEST_PREFIX
+        query |= SearchQuery(_raw(tokens, prefix=prefix), config="simple", search_type="raw")
+    others = spellings(word)[:-1] if spelled else []
+    if others:
+        query |= SearchQuery(" | ".join(f"'{other}'" for other in others), config="hungarian", search_type="raw")
+    return query
+
+
+def _phrase(words: str) -> SearchQuery:
+    return SearchQuery(words, config="hungarian", search_type="phrase")
+
+
+def _excluded(word: str) -> SearchQuery:
+    """Nothing ``_word()`` would match; a tsquery can only negate its parts one by one."""
+    query = ~SearchQuery(word, config="hungarian", search_type="plain")
+    if tokens := WORD.findall(unaccented(word)):
+        query &= ~SearchQuery(_raw(tokens, prefix=False), config="simple", search_type="raw")
+    return query
+
+
+def _catalogued_spellings(words: list[str]) -> SearchQuery | None:
+    """Every spelling of the entities the words name exactly, each as a phrase, its last word
+    with any case ending; None when they name no entity."""
+    from entities.models import Entity  # entities' models import the articles app
+
+    text = " ".join(words)
+    if not text:
+        return None
+    found = Entity.objects.matching(text).filter(exact=True).only("name", "aliases")[:MOST_ENTITIES]
+    query = None
+    for entity in found:
+        for spelling in {entity.name, *entity.aliases}:
+            if tokens := WORD.findall(unaccented(spelling)):
+                phrase = SearchQuery(_raw(tokens, prefix=True), config="simple", search_type="raw")
+                query = phrase if query is None else query | phrase
+    return query
+
+
+def article_query(text: str) -> SearchQuery | None:
+    """The tsquery the text asks for; None when it asks for nothing (only exclusions, or empty)."""
+    words, phrases, excluded = [], [], []
+    for match in TERM.finditer(text):
+        minus_phrase, phrase, minus, word = match.groups()
+        if phrase is not None:
+            if phrase.strip():
+                (excluded if minus_phrase else phrases).append(("phrase", phrase))
+        elif minus and word:
+            excluded.append(("word", word))
+        elif word and word != "-":
+            words.append(word)
+    found = None
+    words = _each_once(words)
+    for place, word in enumerate(words):
+        term = _word(word, spelled=place < MOST_SPELLED_WORDS)
+        found = term if found is None else found & term
+    if found is not None and (spelled := _catalogued_spellings(words)) is not None:
+        found |= spelled
+    for _kind, phrase in phrases:
+        found = _phrase(phrase) if found is None else found & _phrase(phrase)
+    if found is None:
+        return None
+    for kind, term in excluded:
+        found &= ~_phrase(term) if kind == "phrase" else _excluded(term)
+    return found
+
+
+def _each_once(words: list[str]) -> list[str]:
+    """The words in their order, a word repeated (in any case) only the first time."""
+    first = {}
+    for word in words:
+        first.setdefault(word.casefold(), word)
+    return list(first.values())
+
+
+def marked_snippet(headline: str) -> SafeString:
+    """ts_headline's output (START and STOP around the matched words) as HTML: the text escaped,
+    the matched words in <mark>."""
+    parts = MARKED.split(headline)
+    # split() puts the words matched at the odd places.
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (_plain(part) if place % 2 == 0 else format_html("<mark>{}</mark>", _plain(part)),)
+            for place, part in enumerate(parts)
+        ),
+    )
+
+
+def _plain(text: str) -> str:
+    return text.replace(START, "").replace(STOP, "")

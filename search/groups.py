@@ -1,0 +1,101 @@
+"""What one search finds, in groups: articles, entities, quotes, claims.
+
+Each group is a few rows, its count (counted up to MOST_COUNTED, then shown as "1000+": counting
+every match of a common word would cost more than the rest of the page) and the addresses of the
+pages that show all of it. A group is there only for someone who may read what it holds.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from annotations.models import Annotation
+from articles.models import Article
+from articles.searching import marked_snippet
+from desks import queries as desks
+from entities.models import Entity
+from newsroom.postgres import unaccent
+
+MOST_COUNTED = 1000
+ARTICLES_SHOWN = 10
+OTHERS_SHOWN = 5
+
+
+@dataclass
+class Group:
+    name: str
+    title: str
+    rows: list
+    count: int
+    # (label, address) of the pages that list all of the group.
+    see_all: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def count_display(self) -> str:
+        return f"{MOST_COUNTED}+" if self.count > MOST_COUNTED else str(self.count)
+
+
+def bounded_count(found: QuerySet) -> int:
+    """The rows' count, up to MOST_COUNTED + 1: SELECT count(*) FROM (… LIMIT 1001)."""
+    return found[: MOST_COUNTED + 1].count()
+
+
+def _address(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def articles(text: str, *, by_date: bool) -> Group:
+    found = Article.objects.ranked_search(text).only("title", "published_on", "date_precision")
+    order = ["-published_on", "-id"] if by_date else ["-rank", "-published_on", "-id"]
+    rows = list(found.order_by(*order)[:ARTICLES_SHOWN])
+    for article in rows:
+        article.snippet = marked_snippet(article.headline)
+    see_all = [(_("All articles found"), _address("articles:list", q=text))]
+    return Group("articles", _("Articles"), rows, bounded_count(found.values("pk")), see_all)
+
+
+def entities(text: str) -> Group:
+    found = Entity.objects.matching(text).only("name", "kind", "aliases")
+    rows = list(found[:OTHERS_SHOWN])
+    see_all = [(_("All entities found"), _address("entities:list", q=text))]
+    return Group("entities", _("Entities"), rows, bounded_count(found.values("pk")), see_all)
+
+
+def quotes(text: str) -> Group:
+    speaker = desks.entity_named(text, kind=Annotation.Kind.QUOTE)
+    found = _annotations(Annotation.Kind.QUOTE, text, speaker)
+    see_all = [(_("Quotes with these words"), _address("desks:quotes", words=text))]
+    if speaker is not None:
+        see_all.insert(0, (_("Quotes of %(name)s") % {"name": speaker.name}, _desk("desks:quotes", "speaker", speaker)))
+    return Group("quotes", _("Quotes"), _rows(found), bounded_count(found.values("pk")), see_all)
+
+
+def claims(text: str) -> Group:
+    claimant = desks.entity_named(text, kind=Annotation.Kind.CLAIM)
+    found = _annotations(Annotation.Kind.CLAIM, text, claimant)
+    see_all = []
+    if claimant is not None:
+        see_all.append((_("Claims of %(name)s") % {"name": claimant.name}, _desk("desks:claims", "claimant", claimant)))
+    return Group("claims", _("Claims"), _rows(found), bounded_count(found.values("pk")), see_all)
+
+
+def _desk(name: str, parameter: str, entity: Entity) -> str:
+    return _address(name, **{parameter: entity.pk})
+
+
+def _annotations(kind: str, text: str, entity: Entity | None) -> QuerySet[Annotation]:
+    """Quotes or claims with the words as typed in them (case and accents aside: the expression of
+    the trigram indexes annotation_quote_words_trgm and annotation_claim_words_trgm), or by the
+    entity the words name."""
+    matching = Q(words_key__contains=Upper(unaccent(Value(text))))
+    if entity is not None:
+        matching |= Q(entity=entity)
+    return Annotation.objects.filter(kind=kind).alias(words_key=Upper(unaccent("exact"))).filter(matching)
+
+
+def _rows(found: QuerySet[Annotation]) -> list[Annotation]:
+    return list(desks.quotes_in_desk_order(found)[:OTHERS_SHOWN])

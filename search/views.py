@@ -1,0 +1,36 @@
+"""The search page: one box (in every page's header) finding articles, entities, quotes and
+claims at once, in groups (search.groups). The query lives in the URL, so results can be
+bookmarked, shared and restored with the back button; htmx asks for the results region only."""
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from newsroom.http import bad_parameters, wants_fragment
+from search import groups
+from search.forms import SearchForm
+
+PAGE = "search/search.html"
+
+
+@require_GET
+# Articles are what everyone who may search reads; the other groups need their own permissions.
+@permission_required("articles.view_article", raise_exception=True)
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    text = form.cleaned_data["q"]
+    found = []
+    if text:
+        # Each group only for those who may read it, whatever asked for the page.
+        user = request.user
+        found.append(groups.articles(text, by_date=form.cleaned_data["sort"] == "date"))
+        if user.has_perm("entities.view_entity"):
+            found.append(groups.entities(text))
+        if user.has_perm("annotations.view_annotation"):
+            found += [groups.quotes(text), groups.claims(text)]
+    context = {"form": form, "text": text, "groups": found}
+    return render(request, f"{PAGE}#search-results" if wants_fragment(request) else PAGE, context)

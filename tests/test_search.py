@@ -1,0 +1,174 @@
+"""The search page: what a query finds in Hungarian articles (stems, names with case endings,
+words without accents, an entity's other spellings, phrases, exclusions), its groups, order and
+snippets, and the header's search box."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from articles.searching import MAX_SPELLINGS, START, STOP, marked_snippet, spellings
+from search.groups import MOST_COUNTED, Group
+from tests.factories import make_annotation, make_article, make_entity, span_of
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("search:search")
+HTMX = {"HX-Request": "true"}
+
+
+def article(title: str, body: str, published_on=datetime.date(2025, 6, 9)):
+    return make_article(f"{title}. {body}", title=title, published_on=published_on, date_precision="day")
+
+
+def found_titles(client, query: str, **params) -> list[str]:
+    """The titles of the articles the search page lists, in its order."""
+    response = client.get(SEARCH, {"q": query, **params})
+    assert response.status_code == 200
+    group = next(group for group in response.context["groups"] if group.name == "articles")
+    return [row.title for row in group.rows]
+
+
+@pytest.fixture
+def client(client_for, editor):
+    return client_for(editor)
+
+
+class TestHungarian:
+    def test_a_stem_finds_other_forms_of_the_word(self, client):
+        article("Előrenyomulás", "Az oroszok előrenyomultak a régióban.")
+        article("Jelentés", "A hírügynökség jelentette kedden.")
+        article("Más", "Semmi köze a dologhoz.")
+        assert found_titles(client, "orosz") == ["Előrenyomulás"]
+        assert found_titles(client, "hírügynökségnek") == ["Jelentés"]
+
+    def test_a_name_is_found_with_a_case_ending_and_without_capitals(self, client):
+        article("Látogatás", "Szergej Sojgunak Phenjanba kellett utaznia.")
+        article("Más", "Semmi köze a dologhoz.")
+        assert found_titles(client, "Sojgu") == ["Látogatás"]
+        assert found_titles(client, "phenjan") == ["Látogatás"]
+
+    def test_words_typed_without_accents_find_them_with_accents(self, client):
+        article("Front", "Észak-koreai katonák harcolnak a fronton.")
+        article("Más", "Semmi köze a dologhoz.")
+        assert found_titles(client, "katonak") == ["Front"]
+        assert found_titles(client, "hirugynokseg") == []
+        assert found_titles(client, "eszak-koreai") == ["Front"]
+
+    def test_a_catalogued_spelling_finds_the_others(self, client):
+        make_entity("Kim Dzsongun")  # 'Kim Jong Un' has the same transliteration key
+        article("Tárgyalás", "Putyin Kim Dzsongunnal tárgyalt.")
+        article("Más", "Kim Ir Szen szobra áll a téren.")
+        assert found_titles(client, "Kim Jong Un") == ["Tárgyalás"]
+
+    def test_a_quoted_phrase_matches_only_as_written(self, client):
+        article("Együtt", "Orosz katonák érkeztek a határhoz.")
+        article("Külön", "A katonák mellett orosz tisztek is érkeztek.")
+        assert set(found_titles(client, "orosz katonák")) == {"Együtt", "Külön"}
+        assert found_titles(client, '"orosz katonák"') == ["Együtt"]
+
+    def test_a_minus_excludes_a_word(self, client):
+        article("Orosz", "Orosz katonák érkeztek.")
+        article("Ukrán", "Ukrán katonák érkeztek.")
+        assert found_titles(client, "katonák -orosz") == ["Ukrán"]
+        assert found_titles(client, 'katonák -"orosz katonák"') == ["Ukrán"]
+        assert found_titles(client, "-orosz") == []  # nothing asked for: nothing found
+
+    def test_a_short_word_is_not_the_start_of_every_longer_one(self, client):
+        article("Döntés", "A miniszter kimondta a döntést.")
+        assert found_titles(client, "kim") == []
+        assert found_titles(client, "kimond") == ["Döntés"]
+
+    def test_the_article_list_finds_what_the_search_page_finds(self, client):
+        article("Front", "Észak-koreai katonák harcolnak a fronton.")
+        article("Más", "Semmi köze a dologhoz.")
+        page = client.get(reverse("articles:list"), {"q": "katonak"})
+        assert [found.title for found in page.context["page"].object_list] == ["Front"]
+
+    def test_a_long_query_stays_small(self, client):
+        article("Piac", "Alma, körte, szilva, barack, dinnye, szőlő, meggy, eper: a katonák ebédje.")
+        assert found_titles(client, " ".join(["katonak"] * 25)) == ["Piac"]  # a word repeated counts once
+        fruit = "alma körte szilva barack dinnye szőlő meggy eper"
+        assert found_titles(client, f"katonak {fruit}") == ["Piac"]
+        assert found_titles(client, f"{fruit} katonak") == []  # past the eighth word: as typed
+
+    def test_a_word_without_accents_has_a_bounded_number_of_spellings(self):
+        assert "katonák" in spellings("katonak") and spellings("katonak")[-1] == "katonak"
+        assert len(spellings("hirugynoksegnek")) <= MAX_SPELLINGS
+        assert spellings("aeiouaeiouaeiou") == ["aeiouaeiouaeiou"]  # too many: left as typed
+        assert spellings("katonák") == ["katonák"]  # accents typed: meant as typed
+
+
+class TestArticles:
+    def test_the_best_match_comes_first_and_newest_first_on_asking(self, client):
+        article("Mellékesen", "A hírek szerint a katonák is ott voltak.", published_on=datetime.date(2025, 6, 10))
+        article("Katonák", "Katonák, katonák és katonák: a katonák napja.", published_on=datetime.date(2025, 6, 1))
+        assert found_titles(client, "katonák") == ["Katonák", "Mellékesen"]
+        assert found_titles(client, "katonák", sort="date") == ["Mellékesen", "Katonák"]
+
+    def test_a_snippet_marks_the_words_found_and_escapes_the_text(self, client):
+        make_article(
+            "A katonák <scr ipt & „x” elé <script>alert('x')</script> álltak.",
+            title="<script>alert('title')</script>",
+        )
+        content = client.get(SEARCH, {"q": "katonak"}).content.decode()
+        assert "<script>alert" not in content and "<scr ipt" not in content
+        assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in content
+        # ts_headline leaves out what looks like a tag; the rest is escaped around the mark.
+        assert "<mark>katonák</mark> &lt;scr ipt &amp; „x” elé  alert(&#x27;x&#x27;)  álltak" in content
+
+    def test_marked_snippet_escapes_everything_but_its_marks(self):
+        snippet = marked_snippet(f"<i>a</i> {START}<b>b</b>{STOP} c{STOP}")
+        assert snippet == "&lt;i&gt;a&lt;/i&gt; <mark>&lt;b&gt;b&lt;/b&gt;</mark> c"
+
+    def test_see_all_leads_to_the_article_list_with_the_query(self, client):
+        article("Front", "Katonák harcolnak.")
+        content = client.get(SEARCH, {"q": "katonák"}).content.decode()
+        assert 'href="/articles/?q=katon%C3%A1k"' in content
+
+
+class TestGroups:
+    def test_entities_quotes_and_claims_are_found_with_their_counts(self, client, editor):
+        kim = make_entity("Kim Dzsongun")
+        text = article("Hősök", "„Mind hősök” – mondta Kim Dzsongun. Több mint 12 ezer katona vett részt.")
+        make_annotation(text, *span_of(text, "Mind hősök"), kind="quote", author=editor, entity=kim)
+        make_annotation(text, *span_of(text, "Több mint 12 ezer katona vett részt"), kind="claim", author=editor)
+        response = client.get(SEARCH, {"q": "Kim Jong Un"})
+        groups = {group.name: group for group in response.context["groups"]}
+        assert [entity.name for entity in groups["entities"].rows] == ["Kim Dzsongun"]
+        assert [quote.exact for quote in groups["quotes"].rows] == ["Mind hősök"]
+        assert groups["quotes"].count == 1 and groups["claims"].count == 0
+        assert f"/quotes/?speaker={kim.pk}" in response.content.decode()
+
+        claims = {group.name: group for group in client.get(SEARCH, {"q": "12 ezer katona"}).context["groups"]}
+        assert [claim.exact for claim in claims["claims"].rows] == ["Több mint 12 ezer katona vett részt"]
+
+    def test_a_count_past_the_bound_is_shown_as_more(self):
+        assert Group("articles", "Articles", [], MOST_COUNTED + 1).count_display == f"{MOST_COUNTED}+"
+        assert Group("articles", "Articles", [], MOST_COUNTED).count_display == str(MOST_COUNTED)
+
+    def test_groups_are_shown_only_to_those_who_may_read_them(self, client_for, editor):
+        from django.contrib.auth.models import Permission
+
+        editor.user_permissions.set(Permission.objects.filter(codename="view_article"))
+        editor.groups.clear()
+        article("Front", "Katonák harcolnak.")
+        response = client_for(editor).get(SEARCH, {"q": "katonák"})
+        assert [group.name for group in response.context["groups"]] == ["articles"]
+
+
+class TestPage:
+    def test_htmx_gets_the_results_region_only(self, client):
+        article("Front", "Katonák harcolnak.")
+        fragment = client.get(SEARCH, {"q": "katonák"}, headers=HTMX).content.decode()
+        assert fragment.lstrip().startswith('<div class="list-page search-page" id="search-results">')
+        assert "<html" not in fragment and "Front" in fragment
+
+    def test_every_page_has_the_search_box_with_the_query_on_the_search_page(self, client):
+        assert 'id="site-search"' in client.get(reverse("articles:list")).content.decode()
+        content = client.get(SEARCH, {"q": "katonák"}).content.decode()
+        assert 'id="site-search" maxlength="200" autocomplete="off"\n               value="katonák"' in content
+
+    def test_an_empty_query_shows_how_to_search(self, client):
+        response = client.get(SEARCH)
+        assert response.status_code == 200 and response.context["groups"] == []
