@@ -34,24 +34,33 @@ SCRIPTS = sorted(ROOT.glob("static/js/*.js"))
 
 
 def read_po(path: Path) -> list[dict]:
-    """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr (a list) and flags; the header left out."""
+    """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr (a list) and flags; the header left out.
+
+    An entry ends at a blank line or where the next one starts after its msgstr, as msgfmt reads
+    them (a merge of catalogues can leave two entries without a blank line between them).
+    """
     entries = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        entry = {"flags": set(), "msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": {}}
-        field = None
-        for line in block.splitlines():
-            if line.startswith("#,"):
-                entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
-            elif line.startswith("#"):
-                continue
-            elif match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d)\])?) "(.*)"$', line):
-                field = match[1] if not match[1].startswith("msgstr") else ("msgstr", int(match[2] or 0))
-                _store(entry, field, match[3])
-            elif line.startswith('"') and field:
-                _store(entry, field, line[1:-1])
-        if entry["msgid"]:  # the header's msgid is empty
-            entries.append(entry)
+    entry, field = _new_entry(), None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        starts_another = line.startswith("#") or line.startswith(("msgctxt ", "msgid "))
+        if not line.strip() or (starts_another and entry["msgstr"]):
+            if entry["msgid"]:  # the header's msgid is empty
+                entries.append(entry)
+            entry, field = _new_entry(), None
+        if line.startswith("#,"):
+            entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d)\])?) "(.*)"$', line):
+            field = match[1] if not match[1].startswith("msgstr") else ("msgstr", int(match[2] or 0))
+            _store(entry, field, match[3])
+        elif line.startswith('"') and field:
+            _store(entry, field, line[1:-1])
     return entries
+
+
+def _new_entry() -> dict:
+    return {"flags": set(), "msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": {}}
 
 
 def _store(entry: dict, field, text: str) -> None:
