@@ -1,8 +1,11 @@
 """Suggesting for articles and seed files against the current catalogue (README.md, "Suggestions")."""
 
+from functools import lru_cache
+
 from django.db.models import Count, Max, Sum
 
 from entities.models import Entity
+from suggestions.attribution import QuoteRecogniser, SourceRecogniser
 from suggestions.recognisers import CatalogueEntry, CatalogueMentions, Recogniser, Suggestion
 
 _compiled: tuple[tuple, CatalogueMentions] | None = None
@@ -32,8 +35,18 @@ def catalogue_mentions() -> CatalogueMentions:
 
 
 def recognisers() -> list[Recogniser]:
-    """Every recogniser in use; quotes and sources will join the catalogue's mentions."""
-    return [catalogue_mentions()]
+    """Every recogniser in use: the catalogue's mentions, quotes and sources (linked through them)."""
+    mentions = catalogue_mentions()
+    # The mentions of one body, found once for the three of them.
+    linked = lru_cache(maxsize=1)(mentions.suggest)
+    return [_Found(linked), QuoteRecogniser(linked), SourceRecogniser(linked)]
+
+
+class _Found:
+    """A recogniser answering with suggestions found already (the mentions, shared)."""
+
+    def __init__(self, suggest):
+        self.suggest = suggest
 
 
 def suggest(body: str) -> list[Suggestion]:

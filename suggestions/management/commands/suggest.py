@@ -11,7 +11,7 @@ from suggestions.suggesting import suggest
 
 class Command(BaseCommand):
     help = (
-        "Suggest annotations (for now: mentions of catalogued entities) for seed files, without "
+        "Suggest annotations (mentions of catalogued entities, quotes and sources) for seed files, without "
         "importing them, or for stored articles, against the current catalogue."
     )
 
@@ -33,8 +33,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{path}: {len(suggestions)} suggestions")
                 for suggestion in suggestions:
                     self.stdout.write(
-                        f"  {suggestion.start}-{suggestion.end} {suggestion.text!r} → {suggestion.entity} "
-                        f"({suggestion.entity_kind}, {suggestion.rule}, {suggestion.confidence:.2f})"
+                        f"  {suggestion.start}-{suggestion.end} {suggestion.kind} {suggestion.text!r} → "
+                        f"{suggestion.entity} ({suggestion.entity_kind}, {suggestion.rule}, {suggestion.confidence:.2f}"
+                        + (f", {suggestion.cue}" if suggestion.cue else "")
+                        + ")"
                     )
         if as_json:
             self.stdout.write(json.dumps({"files": files}, ensure_ascii=False))
