@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/concurrent_editors.py
 	$(BIN)/python bench/suggest_quality.py
+	$(BIN)/python bench/suggest_quotes.py
 	$(BIN)/python bench/suggest_speed.py
 
 $(BIN)/python:
