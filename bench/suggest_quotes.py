@@ -1,12 +1,14 @@
 #!/usr/bin/env python
 """Quality of the quote and source recognisers on a labelled set of Hungarian news-style text.
 
-    .venv/bin/python bench/suggest_quotes.py [--split heldout|dev|all] [--show]
+    .venv/bin/python bench/suggest_quotes.py [--split dev|heldout|heldout2|all] [--show]
 
 bench/data/quotes_sources.jsonl: short paragraphs written for this benchmark (not the sample
 article), each with its gold quotes (the span, the speaker's base-form name or null, direct or
 not) and sources (the span, who is behind it). Scare quotes and titles in quotes have no gold.
-The dev half was used for tuning the rules; the held-out half gives the figure.
+The whole of dev and heldout was written before the rules; dev was used for tuning, heldout was
+run once the rules were done (and its misses then fixed, so it is no longer held out); heldout2
+was written after the rules and their fixes and run once: it gives the figure.
 
 Scoring, per kind:
 - direct quotes: right when the span is exactly the gold span and the speaker is the gold's;
@@ -34,6 +36,7 @@ from suggestions.attribution import QuoteRecogniser, SourceRecogniser  # noqa: E
 from suggestions.recognisers import CatalogueEntry, CatalogueMentions  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "quotes_sources.jsonl"
+SPLITS = ("dev", "heldout", "heldout2")
 CATALOGUE = [
     CatalogueEntry(1, "Varga Mihály", "person"),
     CatalogueEntry(2, "MTI", "organisation"),
@@ -54,15 +57,20 @@ def overlaps(a: dict, b) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=["heldout", "dev", "all"], default="heldout")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], help="one split (default: each in turn)")
     parser.add_argument("--show", action="store_true", help="print each miss and each wrong suggestion")
     options = parser.parse_args()
+    for split in [options.split] if options.split else SPLITS:
+        measure(split, show=options.show)
+
+
+def measure(split: str, *, show: bool) -> None:
     mentions = CatalogueMentions(CATALOGUE)
     quotes, sources = QuoteRecogniser(mentions.suggest), SourceRecogniser(mentions.suggest)
     counts = {kind: {"gold": 0, "suggested": 0, "right": 0} for kind in ("direct", "indirect", "source")}
     for line in DATA.read_text(encoding="utf-8").splitlines():
         document = json.loads(line)
-        if options.split != "all" and document["split"] != options.split:
+        if split != "all" and document["split"] != split:
             continue
         body = document["text"]
         suggestions = quotes.suggest(body) + sources.suggest(body)
@@ -87,18 +95,18 @@ def main() -> None:
                     None,
                 )
                 if hit is None:
-                    if options.show:
+                    if show:
                         print(f"  wrong {kind}: {suggestion.text!r} → {suggestion.entity} ({suggestion.rule})")
                 else:
                     matched.add(hit)
-            if options.show:
+            if show:
                 for index, g in enumerate(gold):
                     if index not in matched:
                         print(f"  missed {kind}: {g['text']!r} → {g['entity']}   [{document['id']}]")
             counts[kind]["gold"] += len(gold)
             counts[kind]["suggested"] += len(found)
             counts[kind]["right"] += len(matched)
-    print(f"split {options.split}")
+    print(f"split {split}")
     for kind, count in counts.items():
         precision = count["right"] / count["suggested"] if count["suggested"] else 0.0
         recall = count["right"] / count["gold"] if count["gold"] else 0.0

@@ -103,6 +103,19 @@ def base_form(name: str, endings: tuple[str, ...] = BASE_FORM_ENDINGS) -> str:
     return name
 
 
+def _oblique(run: list[re.Match]) -> bool:
+    """Whether a name is in a case other than the subject's: 'Reutersnek', 'Instagram-oldalán',
+    'Facebookon'; the broader endings only on one word, since given names end like them too
+    ('Lantos Csaba', 'Kovács István')."""
+    last = run[-1][0]
+    return _ends_a_name(last) or (len(run) == 1 and bool(OBLIQUE.search(last)))
+
+
+def _ends_a_name(word: str) -> bool:
+    """'Reutersnek', 'Instagram-oldalán': no name goes on after such a word."""
+    return bool(DATIVE_AND_SUCH.search(word) or re.search(r"-[a-záéíóöőúüű]+\Z", word))
+
+
 def _capitalised(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit()
 
@@ -135,7 +148,7 @@ class _Names:
                 runs
                 and runs[-1][-1] is words[index - 1]
                 and self.body[words[index - 1].end() : word.start()] == " "
-                and not DATIVE_AND_SUCH.search(words[index - 1][0])  # 'a Reutersnek Kiss Balázs': two
+                and not _ends_a_name(words[index - 1][0])  # 'a Reutersnek Kiss Balázs': two
             )
             if goes_on:
                 runs[-1].append(word)
@@ -144,7 +157,7 @@ class _Names:
         candidates = []
         for run in runs:
             last = run[-1][0]
-            oblique = bool(OBLIQUE.search(last)) and not endings
+            oblique = _oblique(run) and not endings
             sentence_initial = run[0].start() == start and len(run) == 1
             followed = words.index(run[-1]) + 1 < len(words)
             if (sentence_initial or (len(run) == 1 and last.endswith("i"))) and followed and not source:
@@ -163,6 +176,8 @@ class _Names:
         phrase: list[re.Match] = []
         for index, word in enumerate(words):
             plain = word[0].lower()
+            if plain in ARTICLES and phrase and index + 1 < len(words) and words[index + 1][0] in NOT_SUBJECT:
+                break  # 'az ukrán elnök az éjjel': the subject, then a time
             if plain in ARTICLES or (index == 0 and plain not in NOT_SUBJECT):
                 phrase = [] if plain in ARTICLES else [word]
                 continue
