@@ -35,6 +35,9 @@ def sources(body: str):
         ("„Nem hátrálunk,” mondta Nagy Gábor.", "Nem hátrálunk", "Nagy Gábor", "mondta"),
         ('"Ez elfogadhatatlan" - mondta Papp Dániel.', "Ez elfogadhatatlan", "Papp Dániel", "mondta"),
         ("»Megoldjuk« – fogalmazott Fekete Zsófia.", "Megoldjuk", "Fekete Zsófia", "fogalmazott"),
+        # a given name ending like a case ending is still the speaker's; a page's name is not
+        ("„Nem emelkedik” – ígérte Lantos Csaba miniszter.", "Nem emelkedik", "Lantos Csaba", "ígérte"),
+        ("„Megérte” – írta Instagram-oldalán Palvin Barbara.", "Megérte", "Palvin Barbara", "írta"),
         # a past-tense verb after the dash is the attribution even when not among the cues
         ("„Drága volt” – sóhajtott Palvin Barbara.", "Drága volt", "Palvin Barbara", "sóhajtott"),
     ],
