@@ -79,10 +79,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Exists(Annotation.objects.filter(article=OuterRef("pk"), **match)))
 
     def imported_in(self, batch_id: int):
-        """Articles a file of the import batch stored (imports.ImportedFile.article)."""
-        from imports.models import ImportedFile  # imports.models imports this module
+        """Articles a file of the import batch stored (not those it found already there, as duplicates)."""
+        from imports.models import FileStatus, ImportedFile  # imports.models imports this module
 
-        return self.filter(Exists(ImportedFile.objects.filter(article=OuterRef("pk"), batch_id=batch_id)))
+        files = ImportedFile.objects.filter(article=OuterRef("pk"), batch_id=batch_id, status=FileStatus.IMPORTED)
+        return self.filter(Exists(files))
 
     def with_last_annotated(self):
         """Each with ``last_annotated_at``: when one of its annotations was last added or changed

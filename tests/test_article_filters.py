@@ -57,6 +57,8 @@ class TestFilters:
         make_annotation(quoted, *span_of(quoted, "esik"), author=editor, kind=Annotation.Kind.QUOTE)
         batch = ImportBatch.objects.create(created_by=admin, uploads="a.txt")
         ImportedFile.objects.create(batch=batch, position=0, name="a.txt", status="imported", article=quoted)
+        # Found already there by this batch: imported by another.
+        ImportedFile.objects.create(batch=batch, position=1, name="b.txt", status="duplicate", article=claimed)
         client = client_for(editor)
 
         assert titles(client.get(LIST, {"has": "quote"})) == ["Idézet"]
@@ -75,6 +77,14 @@ class TestFilters:
         html = client_for(editor).get(LIST, {"entity": kim.pk, "has": "entity"}).content.decode()
         assert "Mentions Kim Dzsongun" in html
         assert f'href="?entity={kim.pk}&amp;has=entity&amp;page=2"' in html
+
+    def test_the_entity_and_the_import_batch_pages_link_to_their_articles(self, client_for, editor, admin):
+        kim = make_entity("Kim Dzsongun")
+        batch = ImportBatch.objects.create(created_by=admin, uploads="a.txt")
+        entity_page = client_for(editor).get(reverse("entities:detail", args=[kim.pk])).content.decode()
+        assert f'href="{LIST}?entity={kim.pk}"' in entity_page
+        batch_page = client_for(admin).get(reverse("imports:batch", args=[batch.pk])).content.decode()
+        assert f'href="{LIST}?batch={batch.pk}"' in batch_page
 
     def test_the_download_selects_what_the_list_shows(self, client_for, editor):
         kept = make_article("Kim Dzsongun beszélt. Szöveg.", title="Megmarad")
