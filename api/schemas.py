@@ -38,8 +38,14 @@ class Paging(Schema):
 class ArticleFilters(Paging):
     q: Text | None = Field(None, max_length=200, description="Words to search for, as the article list searches.")
     status: ArticleStatusValue | None = None
-    published_from: datetime.date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
-    published_to: datetime.date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
+    published_from: datetime.date | None = Field(
+        None,
+        description="Published on or after (YYYY-MM-DD); a month or a year only when it starts on or after.",
+    )
+    published_to: datetime.date | None = Field(
+        None,
+        description="Published on or before (YYYY-MM-DD); a month or a year only when it ends on or before.",
+    )
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="Only articles with an annotation naming it.")
     kind: AnnotationKindValue | None = Field(None, description="Only articles with an annotation of this kind.")
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -77,19 +77,14 @@ def article_list(request, filters: Query[schemas.ArticleFilters]):
         articles = articles.search(filters.q)  # as the article list searches
     if filters.status:
         articles = articles.filter(status=filters.status)
-    if filters.published_from:
-        articles = articles.filter(published_on__gte=filters.published_from)
-    if filters.published_to:
-        articles = articles.filter(published_on__lte=filters.published_to)
+    # As the article list: a partial date is inside the range when its whole period is.
+    articles = articles.published_within(filters.published_from, filters.published_to)
     if filters.entity or filters.kind:
         # What an article's annotations name is theirs to see.
         _require(request, READ_ANNOTATIONS)
-        annotations = Annotation.objects.filter(article=OuterRef("pk"))
-        if filters.entity:
-            annotations = annotations.filter(entity_id=filters.entity)
-        if filters.kind:
-            annotations = annotations.filter(kind=filters.kind)
-        articles = articles.filter(Exists(annotations))
+        # One annotation that is both (the entity as a speaker when kind=quote), unlike the list's two filters.
+        match = {"entity_id": filters.entity, "kind": filters.kind}
+        articles = articles.with_annotations(**{field: value for field, value in match.items() if value})
     return _page(request, articles, filters, _article)
 
 

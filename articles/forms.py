@@ -1,11 +1,24 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from annotations.models import AnnotationKind, Verdict
 from articles.models import Article
+from entities.models import Entity
+from imports.models import ImportBatch
+
+# The browser's date picker; it sends and expects ISO dates whatever the language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ArticleListForm(forms.Form):
-    """The article list's query parameters."""
+    """The article list's query parameters: the search, the filters (each narrows the others) and the order."""
+
+    SORTS = [
+        ("date", gettext_lazy("Newest first")),
+        ("relevance", gettext_lazy("Most relevant first")),
+        ("annotated", gettext_lazy("Most annotated first")),
+        ("recent", gettext_lazy("Recently annotated first")),
+    ]
 
     q = forms.CharField(required=False, max_length=200, label=gettext_lazy("Search"))
     status = forms.ChoiceField(
@@ -13,7 +26,36 @@ class ArticleListForm(forms.Form):
         choices=[("", gettext_lazy("Any status")), *Article.Status.choices],
         label=gettext_lazy("Status"),
     )
+    published_from = forms.DateField(required=False, widget=DATE_INPUT, label=gettext_lazy("Published from"))
+    published_to = forms.DateField(required=False, widget=DATE_INPUT, label=gettext_lazy("Published until"))
+    has = forms.ChoiceField(
+        required=False,
+        choices=[("", gettext_lazy("Any annotations")), *AnnotationKind.choices],
+        label=gettext_lazy("Has annotations of kind"),
+    )
+    entity = forms.ModelChoiceField(
+        required=False, queryset=Entity.objects.only("pk", "name"), label=gettext_lazy("Mentions")
+    )
+    verdict = forms.ChoiceField(
+        required=False,
+        choices=[("", gettext_lazy("Any verdict")), *Verdict.choices],
+        label=gettext_lazy("Has a claim with verdict"),
+    )
+    batch = forms.ModelChoiceField(
+        required=False, queryset=ImportBatch.objects.only("pk"), label=gettext_lazy("Import batch")
+    )
+    sort = forms.ChoiceField(required=False, choices=SORTS, label=gettext_lazy("Order"))
     page = forms.IntegerField(required=False, min_value=1)
+
+    # What narrows the list beyond the search: the template offers to clear them.
+    FILTERS = ("status", "published_from", "published_to", "has", "entity", "verdict", "batch")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("published_from"), cleaned.get("published_to")
+        if start and end and start > end:
+            self.add_error("published_to", gettext_lazy("The end of the date range is before its start."))
+        return cleaned
 
 
 class ArticleForm(forms.Form):

@@ -5,13 +5,13 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
 from django.db.models.functions import Concat, Now
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy
 
-from annotations.models import AnnotationKind
+from annotations.models import Annotation, AnnotationKind
 from articles import searching
 from newsroom.models import KeptByTheDatabase
 from newsroom.postgres import capitalised_words, choices_constraint, unaccent
@@ -50,7 +50,59 @@ ARTICLE_SEARCH_VECTOR = SearchVector("title", "body", config="hungarian") + Sear
 )
 
 
+def _period_ends_by(day: datetime.date) -> Q:
+    """Articles whose whole period (the day, month or year of their precision) ends on or before ``day``:
+    the period starts (published_on) before the start of the period that contains the next day."""
+    after = day + datetime.timedelta(days=1)
+    return (
+        Q(date_precision=DatePrecision.DAY, published_on__lt=after)
+        | Q(date_precision=DatePrecision.MONTH, published_on__lt=after.replace(day=1))
+        | Q(date_precision=DatePrecision.YEAR, published_on__lt=after.replace(month=1, day=1))
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
+    def published_within(self, start: datetime.date | None = None, end: datetime.date | None = None):
+        """Articles whose whole publication period is inside start…end (either may be open): 'June
+        2025' is inside 2025-06-01…2025-06-30, but not inside 2025-06-10…2025-07-31 nor
+        2025-05-01…2025-06-15 — a period that crosses an edge might lie outside, so it is left out."""
+        articles = self
+        if start:
+            articles = articles.filter(published_on__gte=start)  # the period's first day
+        if end:
+            articles = articles.filter(_period_ends_by(end))
+        return articles
+
+    def with_annotations(self, **match):
+        """Articles with at least one annotation that matches (kind=, entity_id=, verdict=…): an
+        EXISTS, so an article is listed once however many match."""
+        return self.filter(Exists(Annotation.objects.filter(article=OuterRef("pk"), **match)))
+
+    def imported_in(self, batch_id: int):
+        """Articles a file of the import batch stored (not those it found already there, as duplicates)."""
+        from imports.models import FileStatus, ImportedFile  # imports.models imports this module
+
+        files = ImportedFile.objects.filter(article=OuterRef("pk"), batch_id=batch_id, status=FileStatus.IMPORTED)
+        return self.filter(Exists(files))
+
+    def with_last_annotated(self):
+        """Each with ``last_annotated_at``: when one of its annotations was last added or changed
+        (None when it has none; a deletion leaves no time behind). Aggregated in the same grouped
+        query as with_annotation_counts()."""
+        return self.annotate(last_annotated_at=Max("annotations__updated_at"))
+
+    def with_rank(self, text: str):
+        """As search(), each with its ``rank`` (ts_rank_cd), without the headlines of ranked_search()."""
+        query = searching.article_query(text)
+        if query is None:
+            return self.none().annotate(rank=Value(0.0))
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+
+    def status_counts(self) -> dict[str, int]:
+        """How many of these articles have each status, in one grouped query; every status present."""
+        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+        return {status: counts.get(status, 0) for status in ArticleStatus.values}
+
     def with_annotation_counts(self):
         """Per kind and in all, counted in the same query that fetches the articles."""
         counts = {
@@ -153,6 +205,10 @@ class Article(KeptByTheDatabase):
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             # The article list's default order.
             models.Index(F("published_on").desc(), F("id").desc(), name="article_published_idx"),
+            # The editorial queue's next article: the oldest new one (articles.queue).
+            models.Index(
+                fields=["published_on", "id"], condition=Q(status=ArticleStatus.NEW), name="article_queue_new_idx"
+            ),
         ]
         constraints = [
             choices_constraint("status", ArticleStatus, "article_status_valid"),

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
+from articles import queue
 from articles.models import Article
 from history.context import recorded
 
@@ -33,3 +34,11 @@ def update_article(article: Article, *, by, title: str, status: str) -> Article:
     article.title, article.status = title, status
     article.save(update_fields=["title", "status"])
     return article
+
+
+@transaction.atomic
+def take_next_article(*, by) -> Article | None:
+    """The editorial queue's next article for this editor (articles.queue), or None when every new
+    article is taken. Nothing editorial changes (only who has it open), so no history is recorded."""
+    require(by, "articles.change_article", _("You may not take articles from the queue."))
+    return queue.take_next(by.pk)

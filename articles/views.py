@@ -1,9 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,6 +21,8 @@ from newsroom.http import bad_parameters, wants_fragment
 
 ARTICLES_PER_PAGE = 50
 DETAIL = "articles/article_detail.html"
+# Filters by what an article's annotations say: theirs to use who may read annotations.
+ANNOTATION_FILTERS = ("has", "entity", "verdict")
 
 
 @require_GET
@@ -27,15 +32,49 @@ def article_list(request):
     form = ArticleListForm(request.GET)
     if not form.is_valid():
         return bad_parameters(form)
-    articles = (
-        listed(form.cleaned_data)
-        .with_annotation_counts()
-        .defer("body", "search_vector")
-        .order_by("-published_on", "-id")
-    )
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(form.cleaned_data["page"])
+    filters = form.cleaned_data
+    if any(filters[name] for name in ANNOTATION_FILTERS) and not request.user.has_perm("annotations.view_annotation"):
+        raise PermissionDenied(_("You may not read annotations."))
+    articles = _sorted(listed(filters).with_annotation_counts().defer("body", "search_vector"), filters)
+    # Per status, of what the other filters select: the progress, and the paginator's count (so
+    # the page costs no COUNT of its own).
+    counts = listed({**filters, "status": ""}).status_counts()
+    paginator = Paginator(articles, ARTICLES_PER_PAGE)
+    paginator.count = counts[filters["status"]] if filters["status"] else sum(counts.values())
+    page = paginator.get_page(filters["page"])
+    progress = {
+        "counts": [(value, label, counts[value]) for value, label in Article.Status.choices],
+        "done": counts[Article.Status.DONE],
+        "total": sum(counts.values()),
+    }
+    filtered = any(filters[name] for name in ArticleListForm.FILTERS)
     template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
-    return render(request, template, {"form": form, "page": page})
+    return render(request, template, {"form": form, "page": page, "progress": progress, "filtered": filtered})
+
+
+def _sorted(articles: QuerySet[Article], filters: dict) -> QuerySet[Article]:
+    """In the order asked for, ties newest first; relevance needs a search, and is by date without one."""
+    sort = filters["sort"]
+    if sort == "relevance" and filters["q"]:
+        return articles.with_rank(filters["q"]).order_by("-rank", "-published_on", "-id")
+    if sort == "annotated":
+        return articles.order_by("-annotation_count", "-published_on", "-id")
+    if sort == "recent":
+        return articles.with_last_annotated().order_by(
+            F("last_annotated_at").desc(nulls_last=True), "-published_on", "-id"
+        )
+    return articles.order_by("-published_on", "-id")
+
+
+@require_POST
+@permission_required("articles.change_article", raise_exception=True)
+def article_next(request):
+    """The editorial queue's "Next article": to the oldest new article no one else has open."""
+    article = services.take_next_article(by=request.user)
+    if article is None:
+        messages.info(request, _("No new article is waiting: the others are taken or done."))
+        return redirect("articles:list")
+    return redirect(article)
 
 
 @require_GET
@@ -51,12 +90,21 @@ def article_list_download(request):
 
 
 def listed(filters: dict) -> QuerySet[Article]:
-    """The articles the list's cleaned filters select, in no order: the page and its download share it."""
-    articles = Article.objects.all()
+    """The articles the list's cleaned filters select, in no order: the page and its download share it.
+    Each filter is a WHERE of the articles' own row or an EXISTS, so no article is listed twice."""
+    articles = Article.objects.published_within(filters["published_from"], filters["published_to"])
     if query := filters["q"]:
         articles = articles.search(query)
     if status := filters["status"]:
         articles = articles.filter(status=status)
+    if kind := filters["has"]:
+        articles = articles.with_annotations(kind=kind)
+    if entity := filters["entity"]:
+        articles = articles.with_annotations(entity_id=entity.pk)
+    if verdict := filters["verdict"]:
+        articles = articles.with_annotations(kind=Annotation.Kind.CLAIM, verdict=verdict)
+    if batch := filters["batch"]:
+        articles = articles.imported_in(batch.pk)
     return articles
 
 

@@ -162,6 +162,11 @@ class TestArticles:
         assert ids(status="done") == [other.pk]
         assert ids(published_from="2025-01-01") == [annotated.pk]
         assert ids(published_to="2024-12-31") == [other.pk]
+        # As the article list: a month is inside only when all of it is.
+        june = make_article("Júniusi cikk. Szöveg.", published_on=datetime.date(2025, 6, 1), date_precision="month")
+        assert ids(published_from="2025-06-01", published_to="2025-06-29") == [annotated.pk]
+        assert ids(published_from="2025-06-01", published_to="2025-06-30") == [annotated.pk, june.pk]
+        june.delete()
         assert ids(q="parlament") == [other.pk]  # stemmed, as the article list searches
         assert ids(q="Phenjanban") == [annotated.pk]
         assert ids(entity=kim.pk) == [annotated.pk]

@@ -75,7 +75,7 @@ class TestArticleList:
     def test_it_fetches_a_page_in_a_fixed_number_of_queries(self, client_for, editor, django_assert_num_queries):
         client = client_for(editor)
         article = make_article("Első. Kim Dzsongun.")
-        # session, user, the user's permissions (accounts.backends), count, page with counts
+        # session, user, the user's permissions (accounts.backends), counts per status, page with counts
         with django_assert_num_queries(5):
             client.get(LIST)
         for i in range(30):
