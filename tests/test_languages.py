@@ -223,7 +223,9 @@ def test_no_script_sentence_is_left_unmarked(script):
 
 
 class _VisibleText(HTMLParser):
-    SKIPPED = {"script", "style"}
+    # <code> holds identifiers (a token's random prefix, a file name), which are in no language:
+    # a random "nr_TOq" would otherwise read as the English word "TO" now and then.
+    SKIPPED = {"script", "style", "code"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -347,6 +349,12 @@ def english_on(page: str, english: set[str]) -> set[str]:
     parser.feed(page)
     # The language switcher names each language in its own words.
     return {w for w in parser.words if w.lower() in english and w != "English"}
+
+
+def test_identifiers_in_code_are_not_taken_for_english_words():
+    english = {"to", "the"}
+    assert english_on("<p>Kulcs: <code>nr_TOq the</code></p>", english) == set()
+    assert english_on("<p>the <code>x</code></p>", english) == {"the"}
 
 
 def test_pages_in_hungarian_have_no_english_words(hungarian_newsroom, editor, admin):
