@@ -120,10 +120,14 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit()
 
 
+# Unaccented once, not per word looked at.
+_PLAIN_ORGANISATION_WORDS = tuple(unaccented(word) for word in ORGANISATION_WORDS)
+
+
 def _organisation(words: list[str]) -> bool:
     plain = [unaccented(word) for word in words]
     return any(word.isupper() and len(word) >= 2 for word in words) or any(
-        unaccented(org) in word for word in plain for org in ORGANISATION_WORDS
+        org in word for word in plain for org in _PLAIN_ORGANISATION_WORDS
     )
 
 
