@@ -270,6 +270,8 @@ INDIRECT = re.compile(
     rf"(?<![^\W\d_])(?:(?P<azt>azt|arról)[ \t]+(?:is[ \t]+)?)?(?P<cue>{_CUE})"
     rf"(?P<mid>[^,.!?\n]{{0,40}}?),[ \t]+hogy[ \t]+"
 )
+# A dash and a cue that end an indirect quote early ('…, hogy jön – mondta később').
+DASH_CUE = re.compile(rf"[ \t][{DASH}][ \t]+(?:{_CUE})")
 
 
 class QuoteRecogniser:
@@ -370,7 +372,7 @@ class QuoteRecogniser:
                 stop = subjects[index + 1]  # the next clause is someone else's
                 joiner = re.search(r",?[ \t]+(?:és|de|majd|míg|ám)[ \t]*\Z", body[clause_start:stop])
                 stop = clause_start + joiner.start() if joiner else stop
-            dash = re.search(rf"[ \t][{DASH}][ \t]+(?:{_CUE})", body[clause_start:stop])
+            dash = DASH_CUE.search(body[clause_start:stop])
             if dash:
                 stop = clause_start + dash.start()
             clause_start, stop = _strip(body, clause_start, stop)
