@@ -142,7 +142,7 @@ class _Names:
         """The entity a stretch names: its first capitalised name not in an oblique case, else its
         last noun phrase after an article ('a miniszter' → 'miniszter'). ``prefer`` is "first" or
         "last" for which capitalised run wins."""
-        words = [m for m in WORD.finditer(self.body, start, end)]
+        words = list(WORD.finditer(self.body, start, end))
         runs: list[list[re.Match]] = []
         for index, word in enumerate(words):
             text = word[0]
@@ -189,8 +189,7 @@ class _Names:
                 if phrase and plain in NOT_SUBJECT:
                     break
                 continue
-            if phrase is not None:
-                phrase.append(word)
+            phrase.append(word)
         phrase = [word for word in phrase if word[0].lower() not in REPORT_WORDS]
         if not phrase or (len(phrase) > 3 and not source):
             return None
