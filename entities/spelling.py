@@ -8,6 +8,11 @@ TRANSLITERATION = {"dzs": "j", "cs": "ch", "zs": "zh", "sz": "s", "gy": "g", "ty
 TRANSLITERATION_PATTERN = re.compile("|".join(sorted(TRANSLITERATION, key=len, reverse=True)))
 
 
+def transliterate(text: str) -> str:
+    """The Hungarian digraphs of unaccented lower-case text replaced, read left to right: 'dzsong' → 'jong'."""
+    return TRANSLITERATION_PATTERN.sub(lambda match: TRANSLITERATION[match[0]], text)
+
+
 def transliteration_key(name: str) -> str:
     """One key for the spellings of a name: 'Kim Dzsongun' and 'Kim Jong Un' are both 'kimjongun'.
 
@@ -16,7 +21,7 @@ def transliteration_key(name: str) -> str:
     letters = "".join(
         c for c in unicodedata.normalize("NFKD", name.casefold()) if unicodedata.category(c).startswith("L")
     )
-    return TRANSLITERATION_PATTERN.sub(lambda match: TRANSLITERATION[match[0]], letters)
+    return transliterate(letters)
 
 
 def spelling_keys(name: str, aliases: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from entities.spelling import TRANSLITERATION, TRANSLITERATION_PATTERN
+from entities.spelling import transliterate
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def unaccented(text: str) -> str:
 def spelling_key(word: str) -> str:
     """The transliteration key of one word (entities.spelling's, with digits kept): 'Dzsong' → 'jong'."""
     kept = "".join(c for c in unaccented(word) if c.isalnum())
-    return TRANSLITERATION_PATTERN.sub(lambda match: TRANSLITERATION[match[0]], kept)
+    return transliterate(kept)
 
 
 def stems(word: str) -> list[tuple[str, bool]]:
