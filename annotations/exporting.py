@@ -69,10 +69,15 @@ class Row(NamedTuple):
     )  # fmt: skip
 
 
+def row_values(annotations: QuerySet[Annotation]) -> QuerySet:
+    """The values of each annotation's Row (Row.LOOKUPS), by article, then in text order; a QuerySet,
+    to slice (the API's pages) or iterate."""
+    return annotations.order_by("article_id", "start", "-end", "pk").values_list(*Row.LOOKUPS)
+
+
 def rows(annotations: QuerySet[Annotation]) -> Iterator[Row]:
     """The annotations by article, then in text order."""
-    ordered = annotations.order_by("article_id", "start", "-end", "pk").values_list(*Row.LOOKUPS)
-    return (Row(*values) for values in ordered.iterator(chunk_size=CHUNK))
+    return (Row(*values) for values in row_values(annotations).iterator(chunk_size=CHUNK))
 
 
 CSV_COLUMNS = [
