@@ -371,9 +371,7 @@ def http_error(request, exc):
 
 @login_not_required  # the token authenticates, not a session
 def unknown(request):
-    return JsonResponse(
-        {"detail": _("There is nothing here: no such item, or no such address in the API.")}, status=404
-    )
+    return JsonResponse({"detail": _(NOTHING_HERE)}, status=404)
 
 
 def urls():
