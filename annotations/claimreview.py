@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 
 from annotations.exporting import Row, rows
 from annotations.models import Annotation, Verdict
+from annotations.webannotation import annotation_address, article_address
 from articles.models import iso_partial_date
 from entities.models import EntityKind, wikidata_url
 from newsroom import site
@@ -74,7 +75,7 @@ def claim_review(row: Row, *, article_url: str, names: dict[str, str], newsroom:
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": f"{article_url}#a-{row.id}",
+        "url": annotation_address(article_url, row.id),
         "claimReviewed": row.exact,
         "itemReviewed": claim,
         "reviewRating": rating,
@@ -106,7 +107,7 @@ def claimreview_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
     separator = "[\n"
     for row in rows(reviewed(annotations)):
         if row.article_id != article_id:  # rows come by article: one URL built per article
-            article_id, article_url = row.article_id, site.absolute_url("articles:detail", row.article_id)
+            article_id, article_url = row.article_id, article_address(row.article_id)
         review = claim_review(row, article_url=article_url, names=names, newsroom=newsroom)
         yield separator + json.dumps(review, ensure_ascii=False)
         separator = ",\n"

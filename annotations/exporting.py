@@ -8,6 +8,7 @@ Rows come from the database as plain tuples in chunks (no model instances: an ex
 """
 
 import csv
+import datetime
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -68,10 +69,15 @@ class Row(NamedTuple):
     )  # fmt: skip
 
 
+def row_values(annotations: QuerySet[Annotation]) -> QuerySet:
+    """The values of each annotation's Row (Row.LOOKUPS), by article, then in text order; a QuerySet,
+    to slice (the API's pages) or iterate."""
+    return annotations.order_by("article_id", "start", "-end", "pk").values_list(*Row.LOOKUPS)
+
+
 def rows(annotations: QuerySet[Annotation]) -> Iterator[Row]:
     """The annotations by article, then in text order."""
-    ordered = annotations.order_by("article_id", "start", "-end", "pk").values_list(*Row.LOOKUPS)
-    return (Row(*values) for values in ordered.iterator(chunk_size=CHUNK))
+    return (Row(*values) for values in row_values(annotations).iterator(chunk_size=CHUNK))
 
 
 CSV_COLUMNS = [
@@ -96,9 +102,9 @@ def _cells(row: Row) -> list:
         row.article_id, inert(row.article_title), iso_partial_date(row.published_on, row.date_precision), row.id,
         row.kind, row.start, row.end, inert(row.exact), inert(row.prefix), inert(row.suffix), row.entity_id or "",
         inert(row.entity_name or ""), row.entity_kind or "", row.entity_wikidata or "", row.verdict,
-        row.verdict_set_by or "", _iso(row.verdict_set_at), row.quote_type, inert(row.cue_verb), row.source_type,
-        inert(row.note), inert(EVIDENCE_SEPARATOR.join(row.evidence)), inert(row.author), _iso(row.created_at),
-        _iso(row.updated_at),
+        row.verdict_set_by or "", iso(row.verdict_set_at), row.quote_type, inert(row.cue_verb), row.source_type,
+        inert(row.note), inert(EVIDENCE_SEPARATOR.join(row.evidence)), inert(row.author), iso(row.created_at),
+        iso(row.updated_at),
     ]  # fmt: skip
 
 
@@ -149,19 +155,20 @@ def plain_annotation(row: Row) -> dict:
         "entity": entity,
         "verdict": row.verdict or None,
         "verdict_set_by": row.verdict_set_by,
-        "verdict_set_at": _iso(row.verdict_set_at) or None,
+        "verdict_set_at": iso(row.verdict_set_at) or None,
         "quote_type": row.quote_type or None,
         "cue_verb": row.cue_verb or None,
         "source_type": row.source_type or None,
         "note": row.note,
         "evidence": row.evidence,
         "author": row.author,
-        "created_at": _iso(row.created_at),
-        "updated_at": _iso(row.updated_at),
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
     }
 
 
-def _iso(moment) -> str:
+def iso(moment: datetime.datetime | None) -> str:
+    """A time as ISO 8601, or "" for none."""
     return moment.isoformat() if moment else ""
 
 

@@ -261,11 +261,16 @@ def _undo(event, *, by) -> Annotation | None:
         raise PermissionDenied(_("Only its author or an admin may change this annotation."))
     for field in RESTORED_FIELDS:
         setattr(annotation, field, getattr(before, field))
-    if annotation.entity_id and not Entity.objects.filter(pk=annotation.entity_id).exists():
-        raise CannotUndo(_("The entity it named was deleted meanwhile: it cannot come back exactly."))
+    _require_entity(annotation.entity_id)
     annotation.save(force_update=True)
     annotation.refresh_from_db()
     return annotation
+
+
+def _require_entity(entity_id: int | None) -> None:
+    """CannotUndo when the entity an annotation named then is gone: it would come back without it."""
+    if entity_id and not Entity.objects.filter(pk=entity_id).exists():
+        raise CannotUndo(_("The entity it named was deleted meanwhile: it cannot come back exactly."))
 
 
 @recorded
@@ -290,8 +295,7 @@ def _restore(event, *, by) -> Annotation:
         raise CannotUndo(_("It was deleted again later: restore it from its last deletion."))
     if not Article.objects.filter(pk=event.article_id).exists():
         raise CannotUndo(_("Its article was deleted: the annotation cannot come back."))
-    if event.entity_id and not Entity.objects.filter(pk=event.entity_id).exists():
-        raise CannotUndo(_("The entity it named was deleted meanwhile: it cannot come back exactly."))
+    _require_entity(event.entity_id)
     annotation = Annotation(pk=event.pgh_obj_id, **{field: getattr(event, field) for field in RESTORED_FIELDS})
     # A version past the one it was deleted at: a copy loaded before the delete is stale.
     annotation.updated_at, annotation.version = timezone.now(), event.version + 1

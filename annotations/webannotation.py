@@ -26,7 +26,6 @@ end, once known. A file has no addresses to page through, so the collection is n
 ``urn:uuid:`` and each page by a UUID derived from it.
 """
 
-import datetime
 import json
 import uuid
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from annotations.exporting import Row, rows
+from annotations.exporting import Row, iso, rows
 from annotations.models import Annotation
 from entities.models import WIKIDATA_QID
 from newsroom.site import absolute_url, name
@@ -99,8 +98,8 @@ def web_annotation(row: Row, *, standalone: bool = True, article_url: str | None
         "type": "Annotation",
         "motivation": MOTIVATIONS[row.kind],
         "creator": {"type": "Person", "nickname": row.author},
-        "created": _iso(row.created_at),
-        "modified": _iso(row.updated_at),
+        "created": iso(row.created_at),
+        "modified": iso(row.updated_at),
         "body": _bodies(row),
         "target": {
             "type": "SpecificResource",
@@ -131,15 +130,11 @@ def _bodies(row: Row) -> list[dict]:
     if row.verdict:
         verdict = {"type": "TextualBody", "purpose": "assessing", "value": row.verdict}
         if row.verdict_set_at:
-            verdict |= {"verdictSetBy": row.verdict_set_by, "verdictSetAt": _iso(row.verdict_set_at)}
+            verdict |= {"verdictSetBy": row.verdict_set_by, "verdictSetAt": iso(row.verdict_set_at)}
         bodies.append(verdict)
     if row.note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": row.note, "format": "text/plain"})
     return bodies
-
-
-def _iso(moment: datetime.datetime | None) -> str:
-    return moment.isoformat() if moment else ""
 
 
 def collection_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
@@ -156,7 +151,7 @@ def collection_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
         "type": "AnnotationCollection",
         "label": name(),
         "generator": {"id": settings.NEWSROOM_URL + "/", "type": "Software", "name": name()},
-        "generated": _iso(timezone.now()),
+        "generated": iso(timezone.now()),
     }
     yield _open(head)
     count = page = 0

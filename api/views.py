@@ -20,7 +20,7 @@ from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.parser import Parser
 
-from annotations.exporting import Row, plain_annotation
+from annotations.exporting import Row, plain_annotation, row_values
 from annotations.models import Annotation
 from annotations.webannotation import W3C_CONTEXT, article_address, context, web_annotation
 from api import schemas
@@ -103,7 +103,7 @@ def article_detail(request, id: ArticleId, choice: Query[schemas.ShapeChoice]):
     answer = {**_article(article), "text": article.body, "annotations": None}
     # As on its page: the text for whoever may read articles, its annotations for those who may read them.
     if request.user.has_perm("annotations.view_annotation"):
-        rows = _rows(article.annotations.all())
+        rows = row_values(article.annotations.all())
         if _shape(request, choice) == "w3c":
             # Each a whole Web Annotation, @context and all: the article around them is no JSON-LD.
             url = article_address(article.pk)
@@ -151,7 +151,7 @@ def annotation_list(request, filters: Query[schemas.AnnotationFilters], choice: 
         }
         return {**plain_annotation(row), "article": article}
 
-    return _vary_on_accept(_page(request, annotations, filters, listed, rows=_rows))
+    return _vary_on_accept(_page(request, annotations, filters, listed, rows=row_values))
 
 
 @api.get("/entities/", response={200: schemas.EntityPage, **ERRORS}, summary="Entities, by name or best match")
@@ -225,12 +225,6 @@ def _entity(entity: Entity) -> dict:
     }
 
 
-def _rows(annotations: QuerySet[Annotation]) -> QuerySet:
-    """The values of the export's rows of ``annotations`` (Row.LOOKUPS), in its order: by article, then
-    as a reader meets them."""
-    return annotations.order_by("article_id", "start", "-end", "pk").values_list(*Row.LOOKUPS)
-
-
 def _shape(request, choice: schemas.ShapeChoice) -> str:
     """``shape`` as asked, else W3C for a client that accepts JSON-LD, else plain."""
     if choice.shape:
@@ -264,7 +258,7 @@ def _annotation_page(request, annotations: QuerySet[Annotation], paging: schemas
         page["next"] = _page_url(request, end)
     if start:
         page["prev"] = _page_url(request, max(start - paging.limit, 0))
-    page["items"] = [web_annotation(Row(*values), standalone=False) for values in _rows(annotations)[start:end]]
+    page["items"] = [web_annotation(Row(*values), standalone=False) for values in row_values(annotations)[start:end]]
     return _json(page, content_type=f'application/ld+json; profile="{W3C_CONTEXT}"')
 
 
@@ -377,9 +371,7 @@ def http_error(request, exc):
 
 @login_not_required  # the token authenticates, not a session
 def unknown(request):
-    return JsonResponse(
-        {"detail": _("There is nothing here: no such item, or no such address in the API.")}, status=404
-    )
+    return JsonResponse({"detail": _(NOTHING_HERE)}, status=404)
 
 
 def urls():
