@@ -95,9 +95,7 @@ def claimant(row: Row) -> dict:
 
 def publisher() -> dict:
     """The newsroom, as settings name it (NEWSROOM_NAME, NEWSROOM_URL)."""
-    # NEWSROOM_URL itself: site.absolute() takes paths as reverse() gives them, and under a mount
-    # point "/" is not one of those.
-    return {"@type": "Organization", "name": site.name(), "url": settings.NEWSROOM_URL + "/"}
+    return {"@type": "Organization", "name": site.name(), "url": site.absolute("/")}
 
 
 def claimreview_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:

@@ -11,12 +11,14 @@ from django.urls import get_script_prefix, reverse
 
 
 def absolute(path: str) -> str:
-    """``path`` (as ``reverse()`` gives it) under the newsroom's public URL.
+    """``path`` (from the site's root, or as ``reverse()`` gives it) under the newsroom's public URL.
 
     ``NEWSROOM_URL`` includes the path the app is mounted at, if any; ``reverse()`` adds that
     mount point within a request (and not on the command line), so it is taken off first.
     """
-    return settings.NEWSROOM_URL + "/" + path.removeprefix(get_script_prefix())
+    prefix = get_script_prefix()
+    relative = path.removeprefix(prefix) if path.startswith(prefix) else path.lstrip("/")
+    return settings.NEWSROOM_URL + "/" + relative
 
 
 def absolute_url(viewname: str, *args) -> str:

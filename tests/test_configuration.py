@@ -136,13 +136,14 @@ class TestTheSiteURL:
     def test_addresses_are_made_under_it_outside_requests_and_inside(self, settings):
         from django.urls import set_script_prefix
 
-        from newsroom.site import absolute_url
+        from newsroom.site import absolute, absolute_url
 
         settings.NEWSROOM_URL = "https://example.org/hirek"
         assert absolute_url("articles:list") == "https://example.org/hirek/articles/"
         set_script_prefix("/hirek/")  # as a request to an app mounted at /hirek/ has it
         try:
             assert absolute_url("articles:list") == "https://example.org/hirek/articles/"
+            assert absolute("/") == "https://example.org/hirek/"
         finally:
             set_script_prefix("/")
 
