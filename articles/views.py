@@ -35,10 +35,12 @@ def article_list(request):
     filters = form.cleaned_data
     if any(filters[name] for name in ANNOTATION_FILTERS) and not request.user.has_perm("annotations.view_annotation"):
         raise PermissionDenied(_("You may not read annotations."))
-    articles = _sorted(listed(filters).with_annotation_counts().defer("body", "search_vector"), filters)
     # Per status, of what the other filters select: the progress, and the paginator's count (so
-    # the page costs no COUNT of its own).
-    counts = listed({**filters, "status": ""}).status_counts()
+    # the page costs no COUNT of its own). Selected once: a search's text is read into a query once.
+    any_status = listed({**filters, "status": ""})
+    counts = any_status.status_counts()
+    articles = any_status.filter(status=filters["status"]) if filters["status"] else any_status
+    articles = _sorted(articles.with_annotation_counts().defer("body", "search_vector"), filters)
     paginator = Paginator(articles, ARTICLES_PER_PAGE)
     paginator.count = counts[filters["status"]] if filters["status"] else sum(counts.values())
     page = paginator.get_page(filters["page"])

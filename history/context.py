@@ -32,11 +32,6 @@ def recording(*, by=None, origin: str | None = None, **details):
     return pghistory.context(**metadata)
 
 
-def current() -> dict:
-    """The metadata of the context in force (empty outside any)."""
-    return dict(_tracker.value.metadata) if hasattr(_tracker, "value") else {}
-
-
 class RecordedRequests(HistoryMiddleware):
     """Every writing request runs in a context naming its user and where it comes from."""
 

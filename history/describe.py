@@ -124,7 +124,7 @@ def describe(events: list) -> list[Entry]:
                 action=event.pgh_label,
                 who=who,
                 origin=event.origin,
-                subject=_subject(event, entities),
+                subject=_subject(event),
                 changes=_changes(before, event, entities) if event.pgh_label == Action.CHANGED else [],
                 restorable=event.pgh_obj_id in deleted
                 and event.pgh_label == Action.DELETED
@@ -134,7 +134,7 @@ def describe(events: list) -> list[Entry]:
     return entries
 
 
-def _subject(event, entities: dict) -> str:
+def _subject(event) -> str:
     if isinstance(event, AnnotationEvent):
         kind = Annotation.Kind(event.kind).label if event.kind in Annotation.Kind.values else event.kind
         exact = event.exact if len(event.exact) <= 60 else event.exact[:59] + "…"

@@ -76,10 +76,6 @@ class Recorded(models.Model):
     def origin(self) -> str:
         return (self.pgh_context or {}).get("origin", "")
 
-    @property
-    def action(self) -> str:
-        return self.pgh_label
-
 
 class AnnotationEvent(
     _event_model(

@@ -27,12 +27,8 @@ def activity(request):
         until=data["until"],
     )
     page = Paginator(rows, PER_PAGE).get_page(data["page"])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
-        request,
-        "history/activity.html",
-        {"form": form, "page": page, "entries": queries.resolve(page.object_list), "query": query.urlencode()},
+        request, "history/activity.html", {"form": form, "page": page, "entries": queries.resolve(page.object_list)}
     )
 
 
