@@ -126,7 +126,8 @@ def describe(events: list) -> list[Entry]:
                 origin=event.origin,
                 subject=_subject(event),
                 changes=_changes(before, event, entities) if event.pgh_label == Action.CHANGED else [],
-                restorable=event.pgh_obj_id in deleted
+                restorable=isinstance(event, AnnotationEvent)
+                and event.pgh_obj_id in deleted
                 and event.pgh_label == Action.DELETED
                 and event.pgh_obj_id not in back,
             )

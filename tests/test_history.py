@@ -13,6 +13,7 @@ from annotations import services as annotation_services
 from annotations.models import Annotation
 from articles import services as article_services
 from entities import services as entity_services
+from entities.models import Entity
 from history.context import recording
 from history.models import AnnotationEvent, ArticleEvent, EntityEvent
 from tests.factories import make_annotation, make_article, make_entity, span_of
@@ -314,3 +315,14 @@ def test_the_activity_page_takes_the_last_day_there_is_as_its_end(client_for, ad
     response = client_for(admin).get(reverse("history:activity"), {"until": "9999-12-31"})
     assert response.status_code == 200
     assert "minden rendben van" in response.content.decode()
+
+
+def test_only_a_deleted_annotation_is_offered_for_restoring_not_an_entity_sharing_its_id(admin, editor, article):
+    from history.queries import activity, resolve
+
+    claim = _claim(article, editor)
+    namesake = make_entity("Ugyanaz az azonosító", pk=claim.pk)  # ids of different tables may coincide
+    annotation_services.delete_annotation(claim, by=editor)
+    entity_services.delete_entities(Entity.objects.filter(pk=namesake.pk), by=admin)
+    entries = resolve(activity(action="deleted"))
+    assert {(entry.model, entry.restorable) for entry in entries} == {("annotation", True), ("entity", False)}
