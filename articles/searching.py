@@ -21,11 +21,12 @@ import functools
 import itertools
 import operator
 import re
-import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from entities.spelling import unaccented
 
 MAX_SPELLINGS = 256
 # Words of a query that get their accented spellings: the query stays small however long the text.
@@ -41,12 +42,6 @@ MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 # "quoted phrase", -"excluded phrase", -excluded, word: as websearch_to_tsquery splits them.
 TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 WORD = re.compile(r"\w+")
-
-
-def unaccented(text: str) -> str:
-    """Lower case, accents dropped as PostgreSQL's unaccent drops them from Hungarian letters."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def spellings(word: str) -> list[str]:

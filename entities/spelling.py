@@ -8,6 +8,11 @@ TRANSLITERATION = {"dzs": "j", "cs": "ch", "zs": "zh", "sz": "s", "gy": "g", "ty
 TRANSLITERATION_PATTERN = re.compile("|".join(sorted(TRANSLITERATION, key=len, reverse=True)))
 
 
+def unaccented(text: str) -> str:
+    """Lower case, accents dropped as PostgreSQL's unaccent drops them from Hungarian letters (á → a, ő → o)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 def transliterate(text: str) -> str:
     """The Hungarian digraphs of unaccented lower-case text replaced, read left to right: 'dzsong' → 'jong'."""
     return TRANSLITERATION_PATTERN.sub(lambda match: TRANSLITERATION[match[0]], text)
@@ -18,10 +23,7 @@ def transliteration_key(name: str) -> str:
 
     Accents dropped, letters only, then the Hungarian digraphs replaced, read left to right.
     """
-    letters = "".join(
-        c for c in unicodedata.normalize("NFKD", name.casefold()) if unicodedata.category(c).startswith("L")
-    )
-    return transliterate(letters)
+    return transliterate("".join(c for c in unaccented(name) if unicodedata.category(c).startswith("L")))
 
 
 def spelling_keys(name: str, aliases: list[str]) -> list[str]:

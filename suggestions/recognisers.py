@@ -6,12 +6,11 @@ as plain entries (``suggestions.catalogue`` loads it from the database and cache
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from entities.spelling import transliterate
+from entities.spelling import transliterate, unaccented
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,6 @@ ASSIMILATED = re.compile(
 )
 ASSIMILATED_AFTER_HYPHEN = re.compile(r"[a-z](?:al|el|a|e)")  # Brunner-rel, Bush-sal
 DIGRAPHS_DOUBLED = {"ccs", "ggy", "lly", "nny", "ssz", "tty", "zzs"}
-
-
-def unaccented(text: str) -> str:
-    """Lower case without accents, one character per character (á → a, ő → o)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def spelling_key(word: str) -> str:
