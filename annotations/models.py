@@ -61,6 +61,14 @@ class SourceType(models.TextChoices):
     ANONYMOUS = "anonymous", gettext_lazy("Anonymous")
 
 
+class AnnotationProvenance(models.TextChoices):
+    """Where an annotation came from (history.models.Origin says where each change came from)."""
+
+    TYPED = "typed", gettext_lazy("typed by an editor")
+    SUGGESTION = "suggestion", gettext_lazy("accepted suggestion")
+    IMPORT = "import", gettext_lazy("imported")
+
+
 # The details each kind has, beside its entity (the speaker, the claimant, who is behind a source).
 DETAILS_BY_KIND = {
     AnnotationKind.QUOTE: ["quote_type", "cue_verb", "note"],
@@ -101,6 +109,7 @@ class Annotation(models.Model):
     Verdict = Verdict
     QuoteType = QuoteType
     SourceType = SourceType
+    Provenance = AnnotationProvenance
 
     # How much text around the span is kept to find it again (W3C TextQuoteSelector).
     CONTEXT_LENGTH = 32
@@ -197,6 +206,27 @@ class Annotation(models.Model):
         related_name="annotations",
         verbose_name=gettext_lazy("author"),
     )
+    # Typed, accepted from a suggestion (which rule or model, how confident; its author is who
+    # accepted it), or imported from a file. Set when it is made, never changed by editing.
+    provenance = models.CharField(
+        max_length=10,
+        choices=AnnotationProvenance,
+        default=AnnotationProvenance.TYPED,
+        db_default=AnnotationProvenance.TYPED,
+        verbose_name=gettext_lazy("provenance"),
+    )
+    suggestion_rule = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=gettext_lazy("Accepted suggestions only: the rule or model that proposed it."),
+        verbose_name=gettext_lazy("suggested by"),
+    )
+    suggestion_confidence = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Accepted suggestions only: how confident the rule or model was."),
+        verbose_name=gettext_lazy("confidence"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated"))
     # Kept by the database (VERSION_TRIGGER): what an editor loaded is compared with it on saving,
@@ -267,6 +297,21 @@ class Annotation(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=AnnotationKind.SOURCE, source_type__in=[*SourceType.values, ""]) | Q(source_type=""),
                 name="annotation_source_type_only_on_sources",
+            ),
+            choices_constraint("provenance", AnnotationProvenance, "annotation_provenance_valid"),
+            # A suggestion's rule and confidence are recorded whole, and only for an accepted suggestion.
+            models.CheckConstraint(
+                condition=Q(
+                    provenance=AnnotationProvenance.SUGGESTION,
+                    suggestion_confidence__gte=0,
+                    suggestion_confidence__lte=1,
+                )
+                & ~Q(suggestion_rule="")
+                | (
+                    ~Q(provenance=AnnotationProvenance.SUGGESTION)
+                    & Q(suggestion_rule="", suggestion_confidence__isnull=True)
+                ),
+                name="annotation_provenance_recorded",
             ),
             # Who set a verdict and when are recorded together, and only claims have a verdict.
             models.CheckConstraint(

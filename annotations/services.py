@@ -74,6 +74,69 @@ def _suggested_entity(annotation: Annotation, body: str) -> str:
     return ""
 
 
+def create_suggested_annotation(
+    *,
+    article: Article,
+    kind: str,
+    start: int,
+    end: int,
+    by,
+    rule: str,
+    confidence: float,
+    entity: Entity | None = None,
+    **details,
+) -> NewAnnotation:
+    """Annotate body[start:end] as a suggestion proposed it (suggestions.services.accept), with its
+    entity and the kind's details, recording the rule, its confidence and (as the author) who accepted it.
+
+    Recorded in the history with the origin ``suggestion``. When the editor has annotated this span
+    so already, that annotation is returned unchanged (``created`` False), as create_annotation() does.
+    """
+    try:
+        with recording(by=by, origin=Origin.SUGGESTION.value):
+            return _create_suggested_annotation(
+                article=article,
+                kind=kind,
+                start=start,
+                end=end,
+                by=by,
+                rule=rule,
+                confidence=confidence,
+                entity=entity,
+                **details,
+            )
+    except IntegrityError:
+        stored = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=by).first()
+        if stored is None:
+            raise
+        return NewAnnotation(stored, stored.entity.name if stored.entity_id else "", created=False)
+
+
+@transaction.atomic
+def _create_suggested_annotation(
+    *, article: Article, kind: str, start: int, end: int, by, rule: str, confidence: float, entity, **details
+) -> NewAnnotation:
+    require(by, "annotations.add_annotation", _("You may not annotate articles."))
+    unknown = set(details) - set(DETAILS_BY_KIND[kind])
+    if unknown:
+        raise ValueError(f"{kind} annotations have no {', '.join(sorted(unknown))}")
+    annotation = Annotation(
+        article=article,
+        kind=kind,
+        start=start,
+        end=end,
+        author=by,
+        entity=entity,
+        provenance=Annotation.Provenance.SUGGESTION,
+        suggestion_rule=rule,
+        suggestion_confidence=confidence,
+        **details,
+    )
+    annotation.anchor(article.body)
+    annotation.save()
+    return NewAnnotation(annotation, entity.name if entity else "", created=True)
+
+
 @recorded
 @transaction.atomic
 def update_annotation(
@@ -214,6 +277,9 @@ RESTORED_FIELDS = [
     "verdict_set_by_id",
     "verdict_set_at",
     "author_id",
+    "provenance",
+    "suggestion_rule",
+    "suggestion_confidence",
     "created_at",
 ]
 
@@ -347,7 +413,16 @@ def import_annotation(
     if unknown or (verdict and kind != Annotation.Kind.CLAIM):
         raise ValueError(f"{kind} annotations have no {', '.join(sorted(unknown)) or 'verdict'}")
     same = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=author)
-    annotation = Annotation(article=article, kind=kind, start=start, end=end, author=author, entity=entity, **details)
+    annotation = Annotation(
+        article=article,
+        kind=kind,
+        start=start,
+        end=end,
+        author=author,
+        entity=entity,
+        provenance=Annotation.Provenance.IMPORT,
+        **details,
+    )
     annotation.anchor(article.body)
     if kind == Annotation.Kind.CLAIM:
         annotation.verdict = verdict or Annotation.Verdict.UNVERIFIED

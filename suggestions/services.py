@@ -1,0 +1,231 @@
+"""The one write path for stored suggestions: storing what the recognisers propose, accepting and rejecting.
+
+Suggesting is set-based, for the background worker that suggests for every imported article:
+per chunk of articles, one query for their bodies, one for the spans annotated already, one for
+the pending suggestions stored, at most one DELETE and one INSERT … ON CONFLICT DO NOTHING. The
+unique constraint on (article, kind, start, end) is what keeps a decided suggestion from coming back.
+
+Accepting makes a normal annotation through annotations.services (and a proposed entity through
+entities.services), under the same transaction.
+"""
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import require
+from annotations import services as annotation_services
+from annotations.models import Annotation
+from articles.models import Article
+from entities import services as entity_services
+from entities.models import Entity
+from history.context import recorded
+from suggestions import suggesting
+from suggestions.models import Suggestion
+from suggestions.recognisers import Suggestion as Suggested
+
+# Articles suggested for in one round of queries: their bodies are in memory together.
+CHUNK_SIZE = 200
+ANNOTATE = "annotations.add_annotation"
+
+
+class AlreadyDecided(ValueError):
+    """The suggestion was accepted or rejected already (by someone else, or in another tab)."""
+
+
+def suggest_for_article(article: Article, *, by=None) -> int:
+    """Suggest for one article now (its page's Suggest button), against the catalogue as it is.
+
+    ``by``, when given, must be allowed to annotate. Returns how many suggestions are pending for it.
+    """
+    if by is not None:
+        require(by, ANNOTATE, _("You may not annotate articles."))
+    _store([article.pk])
+    return Suggestion.objects.filter(article_id=article.pk).pending().count()
+
+
+def suggest_for_articles(article_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE) -> int:
+    """Suggest for many articles (after an import, in the background), ``chunk_size`` at a time,
+    each chunk in a transaction of its own. Ids of articles deleted meanwhile are passed over.
+    Returns how many suggestions were stored new."""
+    stored = 0
+    for chunk in _chunks(article_ids, chunk_size):
+        stored += _store(chunk)
+    return stored
+
+
+def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    ids = iter(ids)
+    while chunk := list(islice(ids, size)):
+        yield chunk
+
+
+@transaction.atomic
+def _store(article_ids: list[int]) -> int:
+    """Replace the pending suggestions of these articles with what the recognisers propose now.
+
+    A pending suggestion proposed again keeps its row (and id, which a page may show); one not
+    proposed any more is deleted; a decided one stays as it is and blocks its span (ON CONFLICT).
+    Spans annotated already with the same kind, by anyone, are not proposed.
+    """
+    bodies = dict(Article.objects.filter(pk__in=article_ids).values_list("pk", "body"))
+    if not bodies:
+        return 0
+    annotated = set(
+        Annotation.objects.filter(article_id__in=bodies, kind__in=Suggestion.Kind.values).values_list(
+            "article_id", "kind", "start", "end"
+        )
+    )
+    pending = {
+        (article_id, kind, start, end): pk
+        for pk, article_id, kind, start, end in Suggestion.objects.filter(article_id__in=bodies)
+        .pending()
+        .values_list("pk", "article_id", "kind", "start", "end")
+    }
+    in_use = suggesting.recognisers()  # compiled once for the chunk
+    rows: dict[tuple, Suggestion] = {}
+    for article_id, body in bodies.items():
+        found = [suggested for recogniser in in_use for suggested in recogniser.suggest(body)]
+        for suggested in found:
+            key = (article_id, suggested.kind, suggested.start, suggested.end)
+            if key in annotated or suggested.kind not in Suggestion.Kind.values:
+                continue
+            if key not in rows or rows[key].confidence < suggested.confidence:
+                rows[key] = stored_suggestion(article_id, body, suggested)
+    stale = [pk for key, pk in pending.items() if key not in rows]
+    if stale:
+        Suggestion.objects.filter(pk__in=stale).delete()
+    new = [row for key, row in rows.items() if key not in pending]
+    created = Suggestion.objects.bulk_create(new, ignore_conflicts=True)
+    return len(created)
+
+
+def stored_suggestion(article_id: int, body: str, suggested: Suggested) -> Suggestion:
+    """The row for what a recogniser proposed (not saved): a catalogued entity by its id, any other
+    name as a proposal to create on acceptance, and only the details the kind has."""
+    row = Suggestion(
+        article_id=article_id,
+        kind=suggested.kind,
+        start=suggested.start,
+        end=suggested.end,
+        exact=body[suggested.start : suggested.end],
+        rule=suggested.rule[: Suggestion._meta.get_field("rule").max_length],
+        confidence=min(1.0, max(0.0, float(suggested.confidence))),
+    )
+    if suggested.entity_id is not None:
+        row.entity_id = suggested.entity_id
+    elif suggested.entity:
+        row.proposed_name = " ".join(suggested.entity.split())[: Suggestion._meta.get_field("proposed_name").max_length]
+        kind = suggested.entity_kind
+        row.proposed_kind = kind if kind in Entity.Kind.values else Entity.Kind.OTHER
+    if suggested.kind == Suggestion.Kind.QUOTE:
+        row.direct = suggested.direct
+        row.cue = (suggested.cue or "")[: Suggestion._meta.get_field("cue").max_length]
+    if suggested.kind == Suggestion.Kind.SOURCE:
+        # Recognisers that tell a source's type give it as source_type; older ones do not.
+        source_type = getattr(suggested, "source_type", None) or ""
+        row.source_type = source_type if source_type in Annotation.SourceType.values else ""
+    return row
+
+
+def details_of(suggestion: Suggestion) -> dict:
+    """The annotation details a suggestion proposes for its kind (what accepting it fills in)."""
+    if suggestion.kind == Suggestion.Kind.QUOTE:
+        quote_type = ""
+        if suggestion.direct is not None:
+            quote_type = Annotation.QuoteType.DIRECT if suggestion.direct else Annotation.QuoteType.INDIRECT
+        return {"quote_type": quote_type, "cue_verb": suggestion.cue}
+    if suggestion.kind == Suggestion.Kind.SOURCE:
+        return {"source_type": suggestion.source_type}
+    return {}
+
+
+@recorded
+@transaction.atomic
+def accept(suggestion: Suggestion, *, by, changes: dict | None = None) -> Annotation:
+    """Make the suggestion a normal annotation of ``by``, its entity filled in: the catalogued one,
+    or the proposed one (the entity of that name and kind, created now if there is none).
+
+    ``changes`` (the editor's, made before accepting) may hold ``start`` and ``end`` (checked by the
+    caller against the article), ``entity`` (an Entity or None) or ``new_entity`` (name, kind), and
+    the kind's details (quote_type, cue_verb, source_type, note). Raises AlreadyDecided when it was
+    accepted or rejected meanwhile, Suggestion.DoesNotExist when it is gone.
+    """
+    require(by, ANNOTATE, _("You may not annotate articles."))
+    suggestion = _lock(suggestion)
+    changes = dict(changes or {})
+    start, end = changes.pop("start", suggestion.start), changes.pop("end", suggestion.end)
+    if "entity" in changes or "new_entity" in changes:
+        entity = changes.pop("entity", None)
+        if new_entity := changes.pop("new_entity", None):
+            name, kind = new_entity
+            entity = entity_services.find_or_create_entity(name=name, kind=kind, by=by)
+    elif suggestion.entity_id:
+        entity = suggestion.entity
+    elif suggestion.proposed_name:
+        entity = entity_services.find_or_create_entity(
+            name=suggestion.proposed_name, kind=suggestion.proposed_kind, by=by
+        )
+    else:
+        entity = None
+    details = details_of(suggestion) | changes
+    article = Article.objects.only("id", "body").get(pk=suggestion.article_id)
+    annotation, _name, _created = annotation_services.create_suggested_annotation(
+        article=article,
+        kind=suggestion.kind,
+        start=start,
+        end=end,
+        by=by,
+        rule=suggestion.rule,
+        confidence=suggestion.confidence,
+        entity=entity,
+        **details,
+    )
+    _decide(suggestion, Suggestion.Status.ACCEPTED, by=by, annotation=annotation)
+    return annotation
+
+
+@recorded
+@transaction.atomic
+def reject(suggestion: Suggestion, *, by) -> Suggestion:
+    """Never propose it again for its article. Raises AlreadyDecided when it was decided meanwhile."""
+    require(by, ANNOTATE, _("You may not annotate articles."))
+    suggestion = _lock(suggestion)
+    _decide(suggestion, Suggestion.Status.REJECTED, by=by)
+    return suggestion
+
+
+@recorded
+@transaction.atomic
+def accept_all(article: Article, kind: str, *, by) -> list[Annotation]:
+    """Accept every pending suggestion of ``kind`` for the article, in the order of the text: all or none."""
+    require(by, ANNOTATE, _("You may not annotate articles."))
+    if kind not in Suggestion.Kind.values:
+        raise ValueError(f"Unknown kind of suggestion: {kind!r}")
+    pending = Suggestion.objects.filter(article_id=article.pk, kind=kind).pending().in_text_order()
+    return [accept(suggestion, by=by) for suggestion in pending.select_related("entity")]
+
+
+def _lock(suggestion: Suggestion) -> Suggestion:
+    """The suggestion as stored, locked until the transaction ends; AlreadyDecided unless pending."""
+    locked = (
+        Suggestion.objects.select_for_update(of=("self",)).select_related("entity").filter(pk=suggestion.pk).first()
+    )
+    if locked is None:
+        raise Suggestion.DoesNotExist(_("This suggestion is gone: it was suggested anew meanwhile."))
+    if locked.status != Suggestion.Status.PENDING:
+        raise AlreadyDecided(
+            _("This suggestion was accepted already.")
+            if locked.status == Suggestion.Status.ACCEPTED
+            else _("This suggestion was rejected already.")
+        )
+    return locked
+
+
+def _decide(suggestion: Suggestion, status: str, *, by, annotation: Annotation | None = None) -> None:
+    suggestion.status, suggestion.decided_by, suggestion.decided_at = status, by, timezone.now()
+    suggestion.annotation = annotation
+    suggestion.save(update_fields=["status", "decided_by", "decided_at", "annotation"])
