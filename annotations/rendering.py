@@ -24,7 +24,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from annotations.models import Annotation, text_order
 
@@ -66,18 +66,26 @@ class ShownAnnotation:
     updated_at: datetime
     entity_name: str | None
     author_name: str
+    # Where it came from: an accepted suggestion shows its rule and confidence.
+    provenance: str = Annotation.Provenance.TYPED
+    suggestion_rule: str = ""
+    suggestion_confidence: float | None = None
 
     FIELDS = (
         "pk", "kind", "start", "end", "exact", "verdict", "evidence", "quote_type", "cue_verb",
         "source_type", "note", "created_at", "updated_at", "entity__name", "author__username",
+        "provenance", "suggestion_rule", "suggestion_confidence",
     )  # fmt: skip
 
     @classmethod
     def of(cls, annotation: Annotation) -> "ShownAnnotation":
         return cls(
-            *(getattr(annotation, name) for name in cls.FIELDS[:-2]),  # all but the two names
+            *(getattr(annotation, name) for name in cls.FIELDS[:13]),  # all but the two names and the provenance
             annotation.entity.name if annotation.entity else None,
             annotation.author.get_username(),
+            annotation.provenance,
+            annotation.suggestion_rule,
+            annotation.suggestion_confidence,
         )
 
 
@@ -291,6 +299,16 @@ def _item(shown: ShownAnnotation, context: _ListContext, *, oob: bool) -> tuple[
         markup += '<ul class="evidence">' + EVIDENCE_LINK * len(shown.evidence) + "</ul>"
         for link in shown.evidence:
             values += [link, _truncate(link, 60)]
+    if shown.provenance == Annotation.Provenance.SUGGESTION:
+        markup += '<p class="origin">{}</p>'
+        values.append(
+            format_html(
+                gettext("Suggested by {rule} ({confidence}), accepted by {author}"),
+                rule=shown.suggestion_rule,
+                confidence=formats.number_format(shown.suggestion_confidence or 0, 2),
+                author=context.escaped(shown.author_name),
+            )
+        )
     markup += ITEM_TAIL.format(
         created_iso=created.isoformat(), created=formats.date_format(created, "SHORT_DATETIME_FORMAT")
     )

@@ -18,6 +18,7 @@ from articles import presence, services
 from articles.forms import ArticleForm, ArticleListForm
 from articles.models import Article
 from newsroom.http import bad_parameters, wants_fragment
+from suggestions.views import panel_context
 
 ARTICLES_PER_PAGE = 50
 DETAIL = "articles/article_detail.html"
@@ -177,6 +178,7 @@ def _detail_context(article: Article, form: ArticleForm | None = None, *, user) 
         "form": form or _article_form(article),
         "undoable": undoable(user, article.pk),
         **annotation_regions(article, visible=visible),
+        **(panel_context(article) if user.has_perm("annotations.add_annotation") else {}),
     }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("entities/", include("entities.urls")),
     path("", include("annotations.urls")),
+    path("", include("suggestions.urls")),
     path("import/", include("imports.urls")),
     path("", include("desks.urls")),  # /quotes/, /claims/
     path("activity/", include("history.urls")),
