@@ -22,8 +22,6 @@ class EditForm(forms.Form):
     of that name and kind, created on acceptance; an empty name leaves the annotation without one.
     """
 
-    start = forms.IntegerField(min_value=0, label=gettext_lazy("Start"))
-    end = forms.IntegerField(min_value=1, label=gettext_lazy("End"))
     entity_name = forms.CharField(required=False, max_length=200, label=gettext_lazy("Entity"))
     entity_kind = forms.ChoiceField(
         required=False, choices=[("", "---------"), *Entity.Kind.choices], label=gettext_lazy("Kind of entity")
@@ -36,6 +34,9 @@ class EditForm(forms.Form):
         required=False, choices=[("", "---------"), *Annotation.SourceType.choices], label=gettext_lazy("Source type")
     )
     note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    # The span last: the entity is what an editor changes most.
+    start = forms.IntegerField(min_value=0, label=gettext_lazy("Start"))
+    end = forms.IntegerField(min_value=1, label=gettext_lazy("End"))
 
     def __init__(self, *args, suggestion: Suggestion, body: str, **kwargs):
         self.suggestion, self.body = suggestion, body

@@ -123,13 +123,16 @@
   });
 
   document.body.addEventListener("htmx:afterSettle", (event) => {
-    const edit = event.target.closest?.(".suggestion-edit");
+    const swapped = event.detail?.target || event.target; // where the answer went, not who asked
+    const edit = swapped.closest?.(".suggestion-edit");
     if (edit) {
-      edit.querySelector("input, select, textarea")?.focus();
+      edit.querySelector("input:not([type=hidden]), select, textarea")?.focus();
       return;
     }
     // After a change the panel is new: the focus goes on to the suggestion that took the decided one's place.
-    if (remembered && document.getElementById("suggestions")?.contains(event.target)) {
+    // (An outerHTML swap leaves its target detached: the panel is known by its id then.)
+    const panel = document.getElementById("suggestions");
+    if (remembered && (swapped.id === "suggestions" || panel?.contains(swapped))) {
       const list = items();
       const same = list.find((item) => item.dataset.suggestion === remembered.id);
       const target = same || list[Math.min(remembered.index, list.length - 1)];
