@@ -4,9 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
+from suggestions import services
 from suggestions.models import Suggestion
-from tests.browser.helpers import expect_focused, in_both_languages
-from tests.factories import make_article
+from tests.browser.helpers import audit, expect_focused, in_both_languages
+from tests.factories import make_article, make_entity
 from tests.test_stored_suggestions import sample_body, sample_catalogue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,3 +75,17 @@ def test_the_sample_article_is_accepted_with_a_few_keys(editor, log_in, words):
         field.press("Enter")
         expect(page.locator(f"#suggestion-{left[-1].pk}")).to_have_count(0)
         assert Suggestion.objects.get(pk=left[-1].pk).status == "accepted"
+
+
+def test_the_suggestions_have_no_serious_accessibility_findings(editor, audited, log_in):
+    make_entity("Kim Dzsongun")
+    article = make_article("„Ez lesz a jövő” – mondta Kim Dzsongun. „Nem” – mondta Kovács Béla.")
+    services.suggest_for_article(article)
+    log_in(editor).goto(f"/articles/{article.pk}/")
+    page = audited
+    findings = audit(page)
+    page.keyboard.press("n")
+    page.keyboard.press("e")
+    expect_focused(page.locator(".suggestion-form input[name='entity_name']"))
+    findings += audit(page)
+    assert findings == [], "\n".join(findings)
