@@ -11,7 +11,7 @@ class AnnotationAdmin(WritesThroughServices, admin.ModelAdmin):
     form = VersionCheckedForm
     delete_through = staticmethod(services.delete_annotations)
     list_display = ["short_exact", "kind", "article", "entity", "verdict", "author", "created_at"]
-    list_filter = ["kind", "verdict", "created_at"]
+    list_filter = ["kind", "verdict", "provenance", "created_at"]
     list_select_related = ["article", "entity", "author"]
     search_fields = ["exact", "note", "entity__name"]
     autocomplete_fields = ["entity"]
@@ -25,6 +25,9 @@ class AnnotationAdmin(WritesThroughServices, admin.ModelAdmin):
         "prefix",
         "suffix",
         "author",
+        "provenance",  # where it came from is fixed when it is made
+        "suggestion_rule",
+        "suggestion_confidence",
         "verdict_set_by",  # set by the service when the verdict changes
         "verdict_set_at",
         "created_at",
