@@ -311,3 +311,16 @@ def test_the_sample_articles_suggestions_are_the_ones_the_issue_names():
         ("Kim Dzsong Un", "Kim Dzsongun"),
         ("Phenjanba", "Phenjan"),
     } <= mentions
+
+
+@pytest.mark.django_db
+def test_accepting_what_the_editor_annotated_so_meanwhile_takes_their_annotation(editor):
+    make_entity("Szergej Sojgu", aliases=["Sojgu"])
+    article = make_article(QUOTE_BODY)
+    services.suggest_for_article(article)
+    typed = make_annotation(article, *span_of(article, "Sojgunak"), author=editor, kind="entity")
+    suggestion = one(article, "entity", "Sojgunak")
+    assert services.accept(suggestion, by=editor) == typed
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.annotation) == ("accepted", typed)
+    assert Annotation.objects.get().provenance == "typed"
