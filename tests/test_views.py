@@ -122,18 +122,19 @@ class TestArticlePage:
         client = client_for(editor)
         article = make_article("Szó " * 400)
         # session, user, the user's permissions, the article, who else has it open, the editor's last
-        # change to undo (from the history), the annotations with their authors and entities
-        with django_assert_num_queries(7):
+        # change to undo (from the history), the annotations with their authors and entities, the
+        # pending suggestions
+        with django_assert_num_queries(8):
             client.get(detail(article))
         for i in range(0, 300, 2):
             make_annotation(article, i * 4, i * 4 + 3, author=editor if i % 4 else other_editor)
             make_annotation(article, i * 4, i * 4 + 7, kind=Annotation.Kind.QUOTE, author=editor)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = client.get(detail(article))
         assert response.context["total"] == 300
         # Rendered once for this version: the next reader's page does not fetch the annotations.
         other = client_for(other_editor)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             again = other.get(detail(article))
         assert again.context["annotation_items"] == response.context["annotation_items"]
         assert again.content.count(b'<li id="annotation-') == 300
