@@ -1,5 +1,6 @@
 from django.tasks import task
 
+from articles.indexing import fill_search_index
 from imports.running import run_batch
 
 
@@ -7,3 +8,15 @@ from imports.running import run_batch
 def import_batch(batch_id: int) -> None:
     """Run an import batch in a worker (`manage.py db_worker`)."""
     run_batch(batch_id)
+
+
+@task
+def after_import(article_ids: list[int]) -> None:
+    """What follows an import, in a worker: enqueued in the transaction of every group of files
+    an import stores, with the ids of the articles it stored (imports.importing).
+
+    The search index first, so that search finds them within seconds (README, "Search"): every
+    article still waiting is indexed, not only these, so a step that failed or never ran is made
+    good by the next. Steps that take longer (suggestions) belong after it, for these articles.
+    """
+    fill_search_index()
