@@ -2,6 +2,7 @@ from django.tasks import task
 
 from articles.indexing import fill_search_index
 from imports.running import run_batch
+from suggestions.services import suggest_for_articles
 
 
 @task
@@ -17,6 +18,8 @@ def after_import(article_ids: list[int]) -> None:
 
     The search index first, so that search finds them within seconds (README, "Search"): every
     article still waiting is indexed, not only these, so a step that failed or never ran is made
-    good by the next. Steps that take longer (suggestions) belong after it, for these articles.
+    good by the next. Then the suggestions for these articles (README, "Suggestions"), which take
+    longer; an article whose step was lost gets them from its page's Suggest button.
     """
     fill_search_index()
+    suggest_for_articles(article_ids)
