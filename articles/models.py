@@ -3,18 +3,18 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
-from django.db.models.functions import Concat, Now
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy
 
 from annotations.models import Annotation, AnnotationKind
-from articles import searching
+from articles import indexing, searching
 from newsroom.models import KeptByTheDatabase
-from newsroom.postgres import capitalised_words, choices_constraint, unaccent
+from newsroom.postgres import choices_constraint
 
 
 class DatePrecision(models.TextChoices):
@@ -39,15 +39,6 @@ def iso_partial_date(date: datetime.date, precision: str) -> str:
         DatePrecision.YEAR: f"{date.year:04d}",
         DatePrecision.MONTH: f"{date.year:04d}-{date.month:02d}",
     }.get(precision, date.isoformat())
-
-
-# Hungarian stems ordinary words but mangles names ('Kim' -> 'ki'), so capitalised words are
-# indexed again, unstemmed and unaccented, with 'simple' (DOMAIN.md). Only those, and each
-# text parsed once per configuration: computing the vector is most of an import's cost.
-ARTICLE_SEARCH_VECTOR = SearchVector("title", "body", config="hungarian") + SearchVector(
-    unaccent(capitalised_words(Concat("title", Value(" "), "body", output_field=models.TextField()))),
-    config="simple",
-)
 
 
 def _period_ends_by(day: datetime.date) -> Q:
@@ -146,7 +137,7 @@ class ArticleStatus(models.TextChoices):
 
 
 class Article(KeptByTheDatabase):
-    DATABASE_KEPT_FIELDS = frozenset({"annotation_version"})
+    DATABASE_KEPT_FIELDS = frozenset({"annotation_version", "search_vector"})
     Status = ArticleStatus
 
     title = models.CharField(max_length=300, verbose_name=gettext_lazy("title"))
@@ -187,12 +178,9 @@ class Article(KeptByTheDatabase):
         ),
         verbose_name=gettext_lazy("annotation version"),
     )
-    search_vector = models.GeneratedField(
-        expression=ARTICLE_SEARCH_VECTOR,
-        output_field=SearchVectorField(),
-        db_persist=True,
-        verbose_name=gettext_lazy("search vector"),
-    )
+    # Kept by the database (articles.indexing): computed by a trigger as the article is written,
+    # or, for what an import stores, a moment later by the search-index step; NULL until then.
+    search_vector = SearchVectorField(null=True, editable=False, verbose_name=gettext_lazy("search vector"))
 
     objects = ArticleQuerySet.as_manager()
 
@@ -202,7 +190,10 @@ class Article(KeptByTheDatabase):
         ordering = ["-published_on", "-id"]
         permissions = [("import_articles", "Can import articles from seed files")]
         indexes = [
+            # Every search (ArticleQuerySet.search()).
             GinIndex(fields=["search_vector"], name="article_search_gin"),
+            # The search-index step's next articles to index (articles.indexing.fill_search_index()).
+            models.Index(fields=["id"], condition=Q(search_vector__isnull=True), name="article_unindexed_idx"),
             # The article list's default order.
             models.Index(F("published_on").desc(), F("id").desc(), name="article_published_idx"),
             # The editorial queue's next article: the oldest new one (articles.queue).
@@ -210,6 +201,7 @@ class Article(KeptByTheDatabase):
                 fields=["published_on", "id"], condition=Q(status=ArticleStatus.NEW), name="article_queue_new_idx"
             ),
         ]
+        triggers = [indexing.search_vector_trigger()]
         constraints = [
             choices_constraint("status", ArticleStatus, "article_status_valid"),
             choices_constraint("date_precision", DatePrecision, "article_precision_valid"),

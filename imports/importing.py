@@ -5,6 +5,12 @@ file is stored whole or not at all. Files are stored in batches, one statement a
 transaction per batch, because a round trip per file would be the whole cost of an import;
 should a batch fail, its files are stored again one by one, each in its own savepoint, so a
 bad file never takes the good ones down with it.
+
+The search index is not computed here, as computing it is most of what storing costs: the
+articles are inserted under articles.indexing.search_index_deferred(), and every batch's
+transaction enqueues the background steps for what it stored (imports.tasks.after_import: the
+search index first), so that they are queued exactly when the articles commit. Without a worker,
+call articles.indexing.fill_search_index() after importing (manage.py import_seeds does).
 """
 
 import os
@@ -18,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from articles.indexing import search_index_deferred
 from articles.models import Article
 from imports.models import FileStatus
 from imports.seedfile import SEED_SUFFIX, SeedArticle, SeedFileError, parse_seed_file
@@ -183,7 +190,8 @@ def _store_batch(parsed: list[tuple[FileResult, SeedArticle | None]], imported_b
     readable = [(result, article) for result, article in parsed if article is not None]
     results = [result for result, _ in parsed]
     with transaction.atomic():
-        stored, refused = _store([(result.path, article) for result, article in readable], imported_by_id)
+        with search_index_deferred():
+            stored, refused = _store([(result.path, article) for result, article in readable], imported_by_id)
         for result, article in readable:
             sha = article.content_sha256
             if sha in refused:
@@ -195,7 +203,16 @@ def _store_batch(parsed: list[tuple[FileResult, SeedArticle | None]], imported_b
             stored[sha] = (result.article_id, False)
         if on_stored:
             on_stored(results)
+        if new_ids := [result.article_id for result in results if result.status == FileStatus.IMPORTED]:
+            _after_import(new_ids)
     return results
+
+
+def _after_import(article_ids: list[int]) -> None:
+    """Queue the background steps for the articles a batch stored, in the batch's transaction."""
+    from imports.tasks import after_import  # imports.tasks imports this module
+
+    after_import.enqueue(article_ids)
 
 
 def _store(named: list[tuple[str, SeedArticle]], imported_by_id: int | None) -> tuple[dict, dict]:

@@ -8,6 +8,7 @@ as plain entries (``suggestions.catalogue`` loads it from the database and cache
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from entities.spelling import transliterate, unaccented
@@ -91,13 +92,17 @@ ASSIMILATED_AFTER_HYPHEN = re.compile(r"[a-z](?:al|el|a|e)")  # Brunner-rel, Bus
 DIGRAPHS_DOUBLED = {"ccs", "ggy", "lly", "nny", "ssz", "tty", "zzs"}
 
 
+# Both are called for every capitalised word of every article, and the same words come back
+# (names, sentence openers): remembering them makes a name-dense article several times faster.
+@lru_cache(maxsize=65_536)
 def spelling_key(word: str) -> str:
     """The transliteration key of one word (entities.spelling's, with digits kept): 'Dzsong' → 'jong'."""
     kept = "".join(c for c in unaccented(word) if c.isalnum())
     return transliterate(kept)
 
 
-def stems(word: str) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=65_536)
+def stems(word: str) -> tuple[tuple[str, bool], ...]:
     """What a word may be before its ending, as unaccented text, the word itself first.
 
     'Phenjanba' → phenjanba, phenjanb, phenjan, …; 'EU-ban' → eu-ban, eu; 'Orbánnal' → orban;
@@ -121,7 +126,7 @@ def stems(word: str) -> list[tuple[str, bool]]:
         elif assimilated["d"] + assimilated["d"] + assimilated["y"] in DIGRAPHS_DOUBLED:
             found.append((head + assimilated["d"] + assimilated["y"], True))
     # Longest stem first: the least taken off is the likeliest reading.
-    return sorted(found, key=lambda stem: -len(stem[0]))
+    return tuple(sorted(found, key=lambda stem: -len(stem[0])))
 
 
 # Words that begin sentences and join names, never part of another spelling of one ('A TV' is not ATV).

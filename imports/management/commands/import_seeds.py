@@ -5,12 +5,16 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.indexing import fill_search_index
 from imports.importing import FileResult, import_seed_files, sources_from_paths
 from imports.models import FileStatus
 
 
 class Command(BaseCommand):
-    help = "Import seed files (*.txt, also below directories). Exits with 1 when any file failed."
+    help = (
+        "Import seed files (*.txt, also below directories) and index them for search. "
+        "Exits with 1 when any file failed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="seed files and directories")
@@ -31,6 +35,8 @@ class Command(BaseCommand):
                 progress.advance()
 
         report = import_seed_files(sources, imported_by=imported_by, on_result=on_result)
+        # No worker may be running (`make run` starts it after this): search finds them when this ends.
+        fill_search_index()
         if progress:
             progress.clear()
         if as_json:
