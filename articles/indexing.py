@@ -81,12 +81,11 @@ def _fill_sql() -> str:
 
     table = Article._meta.db_table
     # SKIP LOCKED: several steps at once (two workers, the command and a worker) share the work.
+    # ANY(ARRAY(…)): the ids first, then each row by its key, whatever the statistics of a table
+    # just filled say (a join with the waiting rows was planned as a nested loop over all of them).
     return f"""
-    WITH waiting AS (
-        SELECT id FROM {table} WHERE search_vector IS NULL LIMIT %s FOR UPDATE SKIP LOCKED
-    )
-    UPDATE {table} AS article SET search_vector = newsroom_article_search_vector(article.title, article.body)
-      FROM waiting WHERE article.id = waiting.id
+    UPDATE {table} SET search_vector = newsroom_article_search_vector(title, body)
+     WHERE id = ANY(ARRAY(SELECT id FROM {table} WHERE search_vector IS NULL LIMIT %s FOR UPDATE SKIP LOCKED))
     """
 
 
