@@ -145,8 +145,8 @@ def import_seed_files(
 def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: int | None, on_stored) -> Iterator[list]:
     """Parse batches here and store them on parallel connections, yielding results in order.
 
-    PostgreSQL's text parsing for the search vector is most of an import's cost, and one
-    connection uses one core. Inside a transaction (a test, a caller's atomic block) every
+    Storing (the rows, their indexes and constraints, the commit) keeps the database busy while
+    the next batch is parsed here, and one connection uses one core. Inside a transaction (a test, a caller's atomic block) every
     batch must share that transaction, so then they are stored here, one after another.
     """
     workers = settings.IMPORT_DB_CONNECTIONS
