@@ -1,7 +1,7 @@
 """Importing seed files: many files in, one outcome per file out.
 
 Each file is parsed on its own (imports.seedfile) and becomes exactly one Article row, so a
-file is stored whole or not at all. Files are stored in batches, one statement and one
+file is stored whole or not at all. Files are stored in batches, one COPY and one
 transaction per batch, because a round trip per file would be the whole cost of an import;
 should a batch fail, its files are stored again one by one, each in its own savepoint, so a
 bad file never takes the good ones down with it.
@@ -146,8 +146,9 @@ def _stored_batches(batches: Iterable[tuple[SeedSource, ...]], imported_by_id: i
     """Parse batches here and store them on parallel connections, yielding results in order.
 
     Storing (the rows, their indexes and constraints, the commit) keeps the database busy while
-    the next batch is parsed here, and one connection uses one core. Inside a transaction (a test, a caller's atomic block) every
-    batch must share that transaction, so then they are stored here, one after another.
+    the next batch is parsed here, and one connection uses one core. Inside a transaction (a
+    test, a caller's atomic block) every batch must share that transaction, so then they are
+    stored here, one after another.
     """
     workers = settings.IMPORT_DB_CONNECTIONS
     if workers <= 1 or connection.in_atomic_block:

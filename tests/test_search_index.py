@@ -107,6 +107,15 @@ class TestImporting:
         assert Article.objects.search("Sojgu").count() == 1 and unindexed_count() == 0
 
 
+def test_the_index_articles_command_indexes_what_waits():
+    with search_index_deferred():
+        article = make_article("Szergej Sojgu Phenjanba utazott.")
+    out = io.StringIO()
+    call_command("index_articles", stdout=out)
+    assert out.getvalue() == "1 articles indexed\n"
+    assert Article.objects.search("Sojgu").get() == article
+
+
 def test_an_article_with_no_vector_for_its_text_is_indexed_by_its_title_and_holds_up_no_other():
     # Over PostgreSQL's 1 MB of distinct words in one vector: its text cannot be indexed.
     letters = random.Random(9)
