@@ -95,12 +95,14 @@ def make_annotated_article(author: User, annotations: int, *, title: str) -> Art
 
 @contextlib.contextmanager
 def scratch_database():
+    configured = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield connection.settings_dict
     finally:
         connection.close()
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        # Back to the configured name, so that a second scratch database is made beside it too.
+        connection.creation.destroy_test_db(configured, verbosity=0)
 
 
 def editor() -> User:
