@@ -37,16 +37,16 @@ IF TG_OP = 'INSERT' THEN
     ELSE
         NEW.search_vector := newsroom_article_search_vector(NEW.title, NEW.body);
     END IF;
-ELSIF NEW.title IS DISTINCT FROM OLD.title OR NEW.body IS DISTINCT FROM OLD.body THEN
+ELSIF OLD.search_vector IS NULL AND NEW.search_vector IS NOT NULL THEN
+    -- The search-index step, which wrote the function's value for the row it updates: kept, the
+    -- text not compared (that would read the whole text twice more).
+ELSIF NEW.title IS DISTINCT FROM OLD.title OR NEW.body IS DISTINCT FROM OLD.body OR OLD.search_vector IS NULL THEN
+    -- A changed text; or any other write of an article still waiting for the step, which indexes it.
     NEW.search_vector := newsroom_article_search_vector(NEW.title, NEW.body);
-ELSIF OLD.search_vector IS NOT NULL THEN
+ELSE
     -- The text is unchanged, so is its vector, whatever the statement wrote (a stale copy).
     NEW.search_vector := OLD.search_vector;
-ELSIF NEW.search_vector IS NULL THEN
-    -- Any other write of an article still waiting for the search-index step indexes it.
-    NEW.search_vector := newsroom_article_search_vector(NEW.title, NEW.body);
 END IF;
--- Left: the search-index step writing the function's value for a waiting article.
 RETURN NEW;
 """
 
@@ -81,12 +81,11 @@ def _fill_sql() -> str:
 
     table = Article._meta.db_table
     # SKIP LOCKED: several steps at once (two workers, the command and a worker) share the work.
+    # ANY(ARRAY(…)): the ids first, then each row by its key, whatever the statistics of a table
+    # just filled say (a join with the waiting rows was planned as a nested loop over all of them).
     return f"""
-    WITH waiting AS (
-        SELECT id FROM {table} WHERE search_vector IS NULL LIMIT %s FOR UPDATE SKIP LOCKED
-    )
-    UPDATE {table} AS article SET search_vector = newsroom_article_search_vector(article.title, article.body)
-      FROM waiting WHERE article.id = waiting.id
+    UPDATE {table} SET search_vector = newsroom_article_search_vector(title, body)
+     WHERE id = ANY(ARRAY(SELECT id FROM {table} WHERE search_vector IS NULL LIMIT %s FOR UPDATE SKIP LOCKED))
     """
 
 

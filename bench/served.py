@@ -95,12 +95,14 @@ def make_annotated_article(author: User, annotations: int, *, title: str) -> Art
 
 @contextlib.contextmanager
 def scratch_database():
+    configured = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield connection.settings_dict
     finally:
         connection.close()
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        # Back to the configured name, so that a second scratch database is made beside it too.
+        connection.creation.destroy_test_db(configured, verbosity=0)
 
 
 def editor() -> User:
@@ -154,11 +156,13 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 @contextlib.contextmanager
-def worker(db: dict):
-    """One `manage.py db_worker`, as `make run` starts it, on the scratch database."""
+def worker(db: dict, *, interval: float | None = None):
+    """One `manage.py db_worker`, as `make run` starts it, on the scratch database (polling every
+    ``interval`` seconds rather than the default second, if given)."""
     env = {**os.environ, "DATABASE_URL": database_url(db), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
            "LOG_LEVEL": "WARNING"}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)
+    command = [sys.executable, "manage.py", "db_worker"] + (["--interval", str(interval)] if interval else [])
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         yield process
     finally:

@@ -17,6 +17,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import Count, Func, IntegerField, Sum
 from django.db.models.functions import Coalesce, Now
 
+from articles.indexing import fill_search_index
 from imports.importing import FileResult, SeedSource, import_seed_files
 from imports.models import BatchStatus, FileStatus, ImportBatch, ImportedFile
 from imports.uploads import Entry
@@ -82,6 +83,9 @@ def run_batch(batch_id: int) -> None:
     ImportBatch.objects.filter(pk=batch_id, runs=run, status=BatchStatus.RUNNING).update(
         status=BatchStatus.DONE, finished_at=Now()
     )
+    # Searchable before this returns, in a worker as in a request (and with no worker running):
+    # the after_import steps the groups queued find it done.
+    fill_search_index()
 
 
 class LeaseLost(Exception):

@@ -115,6 +115,22 @@ class TestImportSeedFiles:
         assert [f.path for f in report.files] == [s.name for s in sources]
         assert Article.objects.count() == 3
 
+    def test_a_text_stored_meanwhile_by_another_import_is_a_duplicate_not_an_error(self, monkeypatch):
+        from imports import importing
+
+        first = import_seed_files([source("first.txt", GOOD.format("jó").encode())]).files[0].article_id
+        # Another import stores the same text between this one's look for duplicates and its COPY.
+        real_existing_ids = importing._existing_ids
+        looks = iter([lambda hashes: {}])
+        monkeypatch.setattr(importing, "_existing_ids", lambda hashes: next(looks, real_existing_ids)(hashes))
+        sources = [source("again.txt", GOOD.format("jó").encode()), source("new.txt", GOOD.format("szép").encode())]
+
+        report = import_seed_files(sources)
+
+        assert [f.status for f in report.files] == [FileStatus.DUPLICATE, FileStatus.IMPORTED]
+        assert report.files[0].article_id == first
+        assert Article.objects.count() == 2
+
     def test_a_file_the_database_refuses_leaves_the_rest_of_its_batch_stored(self, monkeypatch):
         from imports import importing
 

@@ -343,7 +343,8 @@ class TestInterrupted:
         assert html.strip().startswith('<section id="progress"')  # the panel, swapped in place
         assert ">Queued</span>" in html and 'hx-trigger="every 500ms"' in html and "Import the rest" not in html
         assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.QUEUED
-        queued = DBTaskResult.objects.get(task_path="imports.tasks.import_batch")  # beside the first file's after_import
+        # Beside it, the after_import step of the file imported before the interruption.
+        queued = DBTaskResult.objects.get(task_path="imports.tasks.import_batch")
         assert queued.args_kwargs["args"] == [batch.pk]
 
     def test_import_the_rest_imports_a_few_files_in_the_request_and_none_twice(self, admin_client, admin, monkeypatch):

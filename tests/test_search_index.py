@@ -12,7 +12,9 @@ from django_tasks_db.models import DBTaskResult
 from articles.indexing import fill_search_index, search_index_deferred, unindexed_count
 from articles.models import Article
 from imports.importing import SeedSource, import_seed_files
+from imports.running import create_batch, run_batch
 from imports.tasks import after_import
+from imports.uploads import Entry
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -93,10 +95,25 @@ class TestImporting:
         assert report.duplicates == 1
         assert not DBTaskResult.objects.exists()
 
+    def test_a_batch_run_in_a_request_or_a_worker_is_searchable_when_it_ends(self, database_tasks, admin):
+        entries = [Entry("a.txt", b"date 2025-06-09 Szergej Sojgu Phenjanba utazott.")]
+        batch = create_batch(entries, user=admin, uploads="a.txt", in_background=False)
+        run_batch(batch.pk)
+        assert Article.objects.search("Sojgu").count() == 1 and unindexed_count() == 0
+
     def test_the_command_indexes_what_it_imported(self, tmp_path, database_tasks):
         (tmp_path / "a.txt").write_text("date 2025-06-09 Szergej Sojgu Phenjanba utazott.")
         call_command("import_seeds", str(tmp_path), stdout=io.StringIO())
         assert Article.objects.search("Sojgu").count() == 1 and unindexed_count() == 0
+
+
+def test_the_index_articles_command_indexes_what_waits():
+    with search_index_deferred():
+        article = make_article("Szergej Sojgu Phenjanba utazott.")
+    out = io.StringIO()
+    call_command("index_articles", stdout=out)
+    assert out.getvalue() == "1 articles indexed\n"
+    assert Article.objects.search("Sojgu").get() == article
 
 
 def test_an_article_with_no_vector_for_its_text_is_indexed_by_its_title_and_holds_up_no_other():
