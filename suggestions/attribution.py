@@ -400,6 +400,116 @@ class QuoteRecogniser:
         )
 
 
+# Source types (annotations.models.SourceType's values; this module stays free of the database).
+NEWS_AGENCY, MEDIA, OFFICIAL, EXPERT, DOCUMENT, ANONYMOUS = (
+    "news_agency", "media", "official", "expert", "document", "anonymous",
+)  # fmt: skip
+# Names that tell the type by themselves, as unaccented lower-case words; found capitalised only
+# ('Index' the portal, not an index). Bloomberg is taken for the agency (Bloomberg News is a wire
+# service), Sputnik too (an agency by its own description); KCNA is the North Korean agency.
+SOURCE_NAMES = {
+    NEWS_AGENCY: {
+        "mti", "taszsz", "tass", "reuters", "ap", "afp", "dpa", "interfax", "ria", "novosztyi", "novosti",
+        "xinhua", "hszinhua", "kcna", "yonhap", "jonhap", "bloomberg", "ansa", "efe", "ukrinform", "unian",
+        "pap", "kyodo", "sputnik", "anadolu", "bta", "tasr", "france-presse", "associated", "agerpres",
+    },
+    MEDIA: {
+        "bbc", "cnn", "abc", "cbs", "nbc", "fox", "msnbc", "index", "telex", "hvg", "origo", "rtl", "atv", "tv2",
+        "m1", "politico", "axios", "spiegel", "bild", "guardian", "times", "post", "journal", "news", "telegraph",
+        "independent", "nepszava", "nemzet", "portfolio", "444", "24.hu", "blikk", "kommerszant", "izvesztyija",
+        "pravda", "figaro", "monde", "jazeera", "euronews", "dw", "economist", "nzz", "mandiner", "magyarhang",
+        "hirado.hu", "infostart", "nepszabadsag", "forbes", "wsj", "ft", "rferl", "meduza", "kyiv",
+    },
+    OFFICIAL: {
+        "orfk", "ksh", "nav", "nato", "ensz", "eu", "mnb", "tek", "nbh", "kreml", "kremlin", "pentagon",
+        "eurostat", "fbi", "cia", "imf", "who", "oecd", "nebih", "nngyk",
+    },
+}  # fmt: skip
+# Words that tell the type, as unaccented lower-case stems; found at a word's start or closing a
+# compound ('kormányszóvivő', 'külügyminisztérium'), with any ending after them.
+SOURCE_WORDS = {
+    ANONYMOUS: (
+        "nevtelen", "megnevezett", "elhallgatas", "forras", "bennfentes", "informator", "ertesulesek",
+    ),
+    NEWS_AGENCY: ("hirugynokseg", "ugynokseg"),
+    MEDIA: (
+        "media", "lap", "napilap", "hetilap", "ujsag", "portal", "hirportal", "hiroldal", "televizio", "teve",
+        "tv", "radio", "csatorna", "hirado", "hirtelevizio", "magazin", "kozmedia", "szerkesztoseg", "tudosito",
+        "riporter", "ujsagiro",
+    ),
+    OFFICIAL: (
+        "miniszterium", "kormany", "szovivo", "rendor", "ugyesz", "birosag", "torvenyszek", "hivatal", "hatosag",
+        "katasztrofavedelem", "onkormanyzat", "polgarmester", "miniszter", "allamtitkar", "nagykovet", "kulugy",
+        "hadsereg", "vezerkar", "parlament", "orszaggyules", "kabinet", "tarca", "konzul", "ombudsman",
+        "bizottsag", "tisztviselo", "illetekes", "diplomata", "hadero", "fegyveres", "feher haz", "elnoki",
+        "kormanyfo", "tuzolto", "mentoszolgalat", "szolgalat", "kapitanysag", "igazgatosag", "kozpont",
+    ),
+    EXPERT: (
+        "elemzo", "szakerto", "professzor", "kutato", "kozgazdasz", "politologus", "szociologus", "tortenesz",
+        "jogasz", "virologus", "epidemiologus", "docens", "tudos", "intezet", "egyetem", "akademia", "orvos",
+        "meteorologus", "klimakutato", "agytroszt",
+    ),
+    DOCUMENT: (
+        "jelentes", "kozlemeny", "dokumentum", "tanulmany", "hatarozat", "rendelet", "nyilatkozat", "felmeres",
+        "kutatas", "elemzes", "beszamolo", "irat", "feljegyzes", "level", "szerzodes", "torveny", "jegyzokonyv",
+        "statisztika", "osszesites", "becsles", "adat", "kimutatas", "javaslat", "iteletet", "itelet", "vadirat",
+    ),
+}  # fmt: skip
+# In the order they win: an unnamed official is anonymous; who is named tells more than what
+# they wrote ('a minisztérium közleménye' is the ministry's).
+SOURCE_TYPE_ORDER = (ANONYMOUS, NEWS_AGENCY, MEDIA, OFFICIAL, EXPERT, DOCUMENT)
+_LETTERS = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+
+
+def _tells(word: str, stem: str) -> bool:
+    """Whether a word (unaccented, lower case) is ``stem`` with an ending, or a compound closing with it.
+
+    'minisztériumnak', 'külügyminisztérium', 'lapja'; not 'alapján' ('a' is no word), nor
+    'alapítvány' (a stem of three letters or fewer is found only at a word's start).
+    """
+    at = word.find(stem)
+    while at >= 0:
+        if (at == 0 or (at >= 3 and len(stem) > 3)) and len(word) - at - len(stem) <= 6:
+            return True
+        at = word.find(stem, at + 1)
+    return False
+
+
+def _names(word: str, plain: str, names: set[str]) -> bool:
+    """Whether a word is one of ``names``, with an ending after a hyphen ('MTI-nek'); a short one
+    only in capitals ('AP', not 'Ap'), a longer one capitalised ('Index'), and 'dpa' as it writes itself."""
+    head = word.split("-")[0]
+    if plain not in names and unaccented(head) not in names:
+        return False
+    return head == "dpa" or (head.isupper() if len(head) <= 3 else _capitalised(head))
+
+
+def source_type(*texts: str) -> str | None:
+    """The type of a source, from the words that name it, then from the rest of its construction.
+
+    Each text is tried in turn (the name and the nouns after it, then the whole clause), the
+    first one that tells a type deciding: 'A TASZSZ hírügynökség' → news agency, 'a minisztérium
+    közleménye' → official, 'egy meg nem nevezett tisztviselő' → anonymous, 'a jelentés' →
+    document. None when no word tells: 'Kovács Péter szerint' may be anyone.
+    """
+    for text in texts:
+        words = _LETTERS.findall(text)
+        plain = [unaccented(word) for word in words]
+        joined = " ".join(plain)
+        if "meg nem nevezett" in joined or "nem nevezett" in joined:
+            return ANONYMOUS
+        for kind in SOURCE_TYPE_ORDER:
+            names = SOURCE_NAMES.get(kind, ())
+            if any(_names(word, name, names) for word, name in zip(words, plain, strict=True)):
+                return kind
+            stems = SOURCE_WORDS[kind]
+            if any(" " in stem and stem in joined for stem in stems) or any(
+                _tells(name, stem) for name in plain for stem in stems if " " not in stem
+            ):
+                return kind
+    return None
+
+
 SOURCE_CUES = ("írja", "írta", "írták", "közölte", "közli", "közölték", "jelentette", "jelenti", "tudósított")
 SZERINT = re.compile(r"(?<![^\W\d_])(?:szerint|úgy tudja|úgy tudta|úgy értesült)(?![^\W\d_])")
 HIVATKOZVA = re.compile(r"(?<![^\W\d_])hivatkozva(?![^\W\d_])")
@@ -428,11 +538,11 @@ class SourceRecogniser:
             start = max(_clause_start(body, match.start()), body.rfind(",", 0, match.start()) + 1)
             who = names.who(start, match.start(), prefer="last", source=True)
             rule = "source-szerint" if match[0] == "szerint" else "source-tudja"
-            self._add(found, body, who, rule, 0.85 if rule == "source-szerint" else 0.75)
+            self._add(found, body, who, rule, 0.85 if rule == "source-szerint" else 0.75, clause=(start, match.start()))
         for match in HIVATKOZVA.finditer(body):
             start = max(_clause_start(body, match.start()), body.rfind(",", 0, match.start()) + 1)
             who = names.who(start, match.start(), prefer="last", source=True, endings=("ra", "re"))
-            self._add(found, body, who, "source-hivatkozva", 0.85)
+            self._add(found, body, who, "source-hivatkozva", 0.85, clause=(start, match.start()))
         for match in SOURCE_AFTER.finditer(body):
             before = body[: match.start()].rstrip(" .,")
             if before[-1:] in CLOSING:
@@ -440,7 +550,7 @@ class SourceRecogniser:
             sentence_end = SENTENCE_END.search(body, match.end())
             stop = sentence_end.start() if sentence_end else len(body)
             who = names.who(match.end(), stop, prefer="first", source=True)
-            self._add(found, body, who, "source-cue", 0.8, cue=match["cue"])
+            self._add(found, body, who, "source-cue", 0.8, cue=match["cue"], clause=(match.end(), stop))
         for match in FORRAS.finditer(body):
             position = match.start("names")
             for part in match["names"].split("/"):
@@ -449,12 +559,16 @@ class SourceRecogniser:
                 start, end = _strip(body, part_start, part_start + len(part))
                 if end > start:
                     who = names._entity(start, end, source=len(body[start:end].split()) == 1)
-                    self._add(found, body, who, "source-forras", 0.9)
+                    self._add(found, body, who, "source-forras", 0.9, clause=(start, end))
         return sorted(found, key=lambda s: s.start)
 
-    def _add(self, found, body, who, rule, confidence, cue=None):
+    def _add(self, found, body, who, rule, confidence, *, clause: tuple[int, int], cue=None):
+        """Add the source ``who`` names, its type told by its name and the nouns after it up to the
+        construction's end, else by the rest of the clause (``clause``: where its words are)."""
         if who is None or any(s.start == who["start"] for s in found):
             return
+        named = body[who["start"] : max(who["end"], clause[1])]
+        kind = source_type(who["entity"] if who["entity_id"] is not None else "", named, body[clause[0] : clause[1]])
         found.append(
             Suggestion(
                 kind="source",
@@ -467,5 +581,6 @@ class SourceRecogniser:
                 entity_id=who["entity_id"],
                 entity_kind=who["entity_kind"],
                 cue=cue,
+                source_type=kind,
             )
         )
