@@ -14,6 +14,7 @@ highlighted:
   (``orosz állami média``); a report's own word (``értesülése``, ``közleménye``) is left out.
 """
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -27,6 +28,9 @@ SIMPLE_CUES = (
     "nyilatkozott", "fogalmazott", "fogalmaz", "reagált", "válaszolt", "válaszolta", "felelte", "érvelt",
     "panaszolta", "mesélte", "ígérte", "javasolta", "magyarázta", "hangoztatta", "jelezte", "üzente",
     "figyelmeztetett", "bírálta", "tudatta", "sérelmezte", "folytatta", "vélte", "szerint",
+    # present tense of storytelling copy ('– meséli X'), and verbs of denying and talking about
+    "meséli", "magyarázza", "panaszolja", "véli", "mondott", "emlékezett", "beszélt", "cáfolta", "tagadta",
+    "emlékeztetett",
 )  # fmt: skip
 PARTICLE_CUES = (
     ("el", "mondta"), ("ki", "fejtette"), ("hozzá", "tette"), ("hozzá", "teszi"), ("ki", "jelentette"),
@@ -61,7 +65,19 @@ NOT_SUBJECT = {
     "kedden", "hétfőn", "szerdán", "csütörtökön", "pénteken", "szombaton", "vasárnap", "tegnap", "ma",
     "éjjel", "este", "reggel", "délután", "napokban", "múlt", "héten", "szintén", "viszont", "majd", "még",
     "aki", "akik", "ami", "amely", "mely", "ő", "ők", "hogy", "és", "de", "sem", "nem", "csak", "újra",
+    "ahogy", "ahogyan", "amint", "mint",  # 'Ahogy Kovács Zoltán fogalmazott: …'
 }  # fmt: skip
+# Words that go with a name as part of how a person is called ('Gábor bácsi', 'Margit néni').
+HONORIFICS = {"bácsi", "néni", "úr", "asszony", "úrnő"}
+# Roles, possessed ('a MÁV vezérigazgatója'): when a name follows after a comma ('a MÁV
+# vezérigazgatója, Hegedűs Zsolt'), the name is the speaker's.
+ROLE = re.compile(
+    r"(?:szóvivő|elnök|vezető|igazgató|polgármester|titkár|miniszter|szerkesztő|elemző|munkatárs|képviselő"
+    r"|ügyvéd|nagykövet|parancsnok|főnök|szakértő|kutató|professzor|orvos|kapitány|edző|tulajdonos|alapító"
+    r"|ügyész|bíró|tag)(?:j?[ae]i?|i)\Z"
+)
+# Names written in lower case by their owners.
+LOWER_CASE_NAMES = {"dpa"}
 # A report's own words: the source is its owner ('a KSH adatai szerint' → KSH).
 REPORT_WORDS = {
     "értesülése", "értesülései", "közleménye", "közleményében", "adatai", "figyelmeztetése", "jelentése",
@@ -117,7 +133,7 @@ def _ends_a_name(word: str) -> bool:
 
 
 def _capitalised(word: str) -> bool:
-    return word[:1].isupper() or word[:1].isdigit()
+    return word[:1].isupper() or word[:1].isdigit() or word in LOWER_CASE_NAMES
 
 
 # Unaccented once, not per word looked at.
@@ -146,12 +162,17 @@ class _Names:
         runs: list[list[re.Match]] = []
         for index, word in enumerate(words):
             text = word[0]
+            if text == "és" and runs and runs[-1][-1] is words[index - 1] and index + 1 < len(words):
+                after = words[index + 1][0]
+                if _capitalised(after) and _organisation([after]):
+                    runs[-1].append(word)  # 'Magyar Kereskedelmi és Iparkamara', 'Adó- és Vámhivatal'
+                    continue
             if not _capitalised(text) or unaccented(text) in ARTICLES:
                 continue
             goes_on = (
                 runs
                 and runs[-1][-1] is words[index - 1]
-                and self.body[words[index - 1].end() : word.start()] == " "
+                and self.body[words[index - 1].end() : word.start()] in (" ", "- ")
                 and not _ends_a_name(words[index - 1][0])  # 'a Reutersnek Kiss Balázs': two
             )
             if goes_on:
@@ -161,10 +182,14 @@ class _Names:
         candidates = []
         for run in runs:
             last = run[-1][0]
-            oblique = _oblique(run) and not endings
+            mention = self.mentions.get(run[0].start())
+            catalogued = mention is not None and mention.rule != "catalogue-suffix"
+            oblique = _oblique(run) and not endings and not catalogued  # 'Orbán' is no -án case
             sentence_initial = run[0].start() == start and len(run) == 1
             followed = words.index(run[-1]) + 1 < len(words)
-            if (sentence_initial or (len(run) == 1 and last.endswith("i"))) and followed and not source:
+            if catalogued:
+                pass  # a catalogued name is a name, first in its sentence or not
+            elif (sentence_initial or (len(run) == 1 and last.endswith("i"))) and followed and not source:
                 nxt = words[words.index(run[-1]) + 1][0]
                 if nxt[:1].islower() and nxt.lower() not in NOT_SUBJECT and not CUE.fullmatch(nxt):
                     continue  # 'Amerikai illetékesek': a sentence's first word or an adjective, not a name
@@ -173,16 +198,23 @@ class _Names:
         if plain_runs or (endings and candidates):
             chosen = plain_runs or [run for _, run in candidates]
             run = chosen[0] if prefer == "first" else chosen[-1]
-            return self._entity(run[0].start(), run[-1].end(), endings=endings, source=source)
+            run_end = run[-1].end()
+            following = re.match(r" (\w+)", self.body[run_end:end])
+            if following and following[1] in HONORIFICS:
+                run_end += following.end()  # 'Gábor bácsi'
+            return self._entity(run[0].start(), run_end, endings=endings, source=source)
         return self._noun_phrase(words, source=source, endings=endings)
 
     def _noun_phrase(self, words: list[re.Match], *, source: bool, endings=()) -> dict | None:
         phrase: list[re.Match] = []
+        subject: list[re.Match] = []  # the last phrase before this one not in an oblique case
         for index, word in enumerate(words):
             plain = word[0].lower()
             if plain in ARTICLES and phrase and index + 1 < len(words) and words[index + 1][0] in NOT_SUBJECT:
                 break  # 'az ukrán elnök az éjjel': the subject, then a time
             if plain in ARTICLES or (index == 0 and plain not in NOT_SUBJECT):
+                if phrase and not OBLIQUE.search(phrase[-1][0]):
+                    subject = phrase
                 phrase = [] if plain in ARTICLES else [word]
                 continue
             if plain in NOT_SUBJECT or plain in REPORT_WORDS:
@@ -191,6 +223,8 @@ class _Names:
                 continue
             phrase.append(word)
         phrase = [word for word in phrase if word[0].lower() not in REPORT_WORDS]
+        if phrase and subject and not source and OBLIQUE.search(phrase[-1][0]):
+            phrase = subject  # 'egy férfi a buszmegállóban': the man said it, not the stop
         if not phrase or (len(phrase) > 3 and not source):
             return None
         if len(phrase) > 3:
@@ -336,7 +370,19 @@ class QuoteRecogniser:
         stop = sentence_end.start() if sentence_end else len(body)
         comma = body.find(",", cue_end, stop)
         speaker = names.who(cue_end, comma if comma >= 0 else stop, prefer="first")
+        if comma >= 0:
+            speaker = self._named_after_role(body, cue_end, comma, stop, names) or speaker
         return ("quote-after", 0.9 if known else 0.75, " ".join(cue.split()), speaker)
+
+    def _named_after_role(self, body: str, start: int, comma: int, stop: int, names: _Names):
+        """'– jelentette ki a MÁV vezérigazgatója, Hegedűs Zsolt': the name after a role and a comma."""
+        role = WORD.findall(body, start, comma)
+        rest = list(WORD.finditer(body, comma + 1, stop))
+        if not role or not ROLE.search(role[-1]) or not 2 <= len(rest) <= 4:
+            return None
+        if not all(_capitalised(word[0]) for word in rest):
+            return None
+        return names._entity(rest[0].start(), rest[-1].end(), source=False)
 
     def _before(self, body: str, opening: int, names: _Names):
         """'X így fogalmazott: „…”' and 'X: „…”': the clause before a colon before the quote."""
@@ -354,6 +400,14 @@ class QuoteRecogniser:
         words = WORD.findall(lead)
         if 1 <= len(words) <= 4 and all(_capitalised(word) for word in words):
             return "quote-colon", 0.8, None, names.who(start, colon_at, prefer="first")
+        # 'Fazekas Nóra edző: „…”', 'Balogh Ernő az Instagramon: „…”': a name of two words or more
+        # first, then a few words saying who or where.
+        if 3 <= len(words) <= 5 and words[0].lower() not in NOT_SUBJECT and _capitalised(words[0]):
+            name = list(itertools.takewhile(_capitalised, words))
+            if len(name) >= 2 and not _organisation(name):
+                first = WORD.search(body, start, colon_at)
+                speaker = names.who(first.start(), first.start() + len(" ".join(name)), prefer="first")
+                return "quote-colon", 0.7, None, speaker
         return None
 
     def _indirect(self, body: str, names: _Names) -> list[Suggestion]:
@@ -363,6 +417,9 @@ class QuoteRecogniser:
         subjects = [max(_clause_start(body, m.start()), _joined_clause_start(body, m.start())) for m in matches]
         for index, match in enumerate(matches):
             start = subjects[index]
+            cited = list(re.finditer(r"(?<![^\W\d_])(?:hivatkozva|szerint)(?![^\W\d_])", body[start : match.start()]))
+            if cited:
+                start += cited[-1].end()  # 'az MTI-re hivatkozva a Telex azt írta': the Telex wrote it
             speaker = names.who(start, match.start(), prefer="first")
             clause_start = match.end()
             sentence_end = SENTENCE_END.search(body, clause_start)
@@ -422,7 +479,7 @@ SOURCE_NAMES = {
     },
     OFFICIAL: {
         "orfk", "ksh", "nav", "nato", "ensz", "eu", "mnb", "tek", "nbh", "kreml", "kremlin", "pentagon",
-        "eurostat", "fbi", "cia", "imf", "who", "oecd", "nebih", "nngyk",
+        "eurostat", "fbi", "cia", "imf", "who", "oecd", "nebih", "nngyk", "omsz",
     },
 }  # fmt: skip
 # Words that tell the type, as unaccented lower-case stems; found at a word's start or closing a
@@ -443,11 +500,12 @@ SOURCE_WORDS = {
         "hadsereg", "vezerkar", "parlament", "orszaggyules", "kabinet", "tarca", "konzul", "ombudsman",
         "bizottsag", "tisztviselo", "illetekes", "diplomata", "hadero", "fegyveres", "feher haz", "elnoki",
         "kormanyfo", "tuzolto", "mentoszolgalat", "szolgalat", "kapitanysag", "igazgatosag", "kozpont",
+        "kamara",
     ),
     EXPERT: (
         "elemzo", "szakerto", "professzor", "kutato", "kozgazdasz", "politologus", "szociologus", "tortenesz",
         "jogasz", "virologus", "epidemiologus", "docens", "tudos", "intezet", "egyetem", "akademia", "orvos",
-        "meteorologus", "klimakutato", "agytroszt",
+        "meteorologus", "klimakutato", "agytroszt", "logus",  # kardiológus, onkológus
     ),
     DOCUMENT: (
         "jelentes", "kozlemeny", "dokumentum", "tanulmany", "hatarozat", "rendelet", "nyilatkozat", "felmeres",
@@ -493,6 +551,8 @@ def source_type(*texts: str) -> str | None:
     document. None when no word tells: 'Kovács Péter szerint' may be anyone.
     """
     for text in texts:
+        if re.search(r"[^\W_]\.(?:hu|com|net|info)(?![^\W_])", text.split(" ")[0] if text else ""):
+            return MEDIA  # 'Holtankoljak.hu', 'Pénzcentrum.hu': a site's name is its address
         words = _LETTERS.findall(text)
         plain = [unaccented(word) for word in words]
         joined = " ".join(plain)
@@ -543,10 +603,11 @@ class SourceRecogniser:
             start = max(_clause_start(body, match.start()), body.rfind(",", 0, match.start()) + 1)
             who = names.who(start, match.start(), prefer="last", source=True, endings=("ra", "re"))
             self._add(found, body, who, "source-hivatkozva", 0.85, clause=(start, match.start()))
+        quotations = [(opening, closing) for opening, _, _, closing in _quote_spans(body)]
         for match in SOURCE_AFTER.finditer(body):
             before = body[: match.start()].rstrip(" .,")
-            if before[-1:] in CLOSING:
-                continue  # a quote's attribution: the quote recogniser's
+            if before[-1:] in CLOSING or any(opening < match.start() < closing for opening, closing in quotations):
+                continue  # a quote's attribution, after it or inside it ('„… – írja X –, …”'): the quote recogniser's
             sentence_end = SENTENCE_END.search(body, match.end())
             stop = sentence_end.start() if sentence_end else len(body)
             who = names.who(match.end(), stop, prefer="first", source=True)
@@ -559,16 +620,26 @@ class SourceRecogniser:
                 start, end = _strip(body, part_start, part_start + len(part))
                 if end > start:
                     who = names._entity(start, end, source=len(body[start:end].split()) == 1)
-                    self._add(found, body, who, "source-forras", 0.9, clause=(start, end))
+                    self._add(found, body, who, "source-forras", 0.9, clause=(start, end), alone=True)
         return sorted(found, key=lambda s: s.start)
 
-    def _add(self, found, body, who, rule, confidence, *, clause: tuple[int, int], cue=None):
+    def _add(self, found, body, who, rule, confidence, *, clause: tuple[int, int], cue=None, alone=False):
         """Add the source ``who`` names, its type told by its name and the nouns after it up to the
-        construction's end, else by the rest of the clause (``clause``: where its words are)."""
+        construction's end, else by the rest of the clause (``clause``: where its words are), else
+        by its sentence ('A Kreml szóvivője, Dmitrij Peszkov szerint'); ``alone``: by its words only
+        (a photo credit's names, whose line is headed 'Forrás')."""
         if who is None or any(s.start == who["start"] for s in found):
             return
         named = body[who["start"] : max(who["end"], clause[1])]
-        kind = source_type(who["entity"] if who["entity_id"] is not None else "", named, body[clause[0] : clause[1]])
+        sentence = "" if alone else body[_clause_start(body, clause[0]) : clause[1]]
+        # Experts of a named body are experts ('az OTP elemzői'); else the name tells first.
+        kind = (
+            EXPERT
+            if source_type(body[who["end"] : clause[1]]) == EXPERT
+            else source_type(
+                who["entity"] if who["entity_id"] is not None else "", named, body[clause[0] : clause[1]], sentence
+            )
+        )
         found.append(
             Suggestion(
                 kind="source",
