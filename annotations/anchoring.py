@@ -3,8 +3,14 @@
 Plain functions over an article body and code point offsets; no database.
 """
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import NamedTuple
+
+from suggestions.attribution import QuoteRecogniser
+from suggestions.recognisers import Suggestion
 
 # Joiners that belong to a word when letters stand on both sides: észak-koreai, 9-én, O’Brien.
 WORD_JOINERS = "-‐'’"
@@ -75,3 +81,52 @@ def suggest_attribution(body: str, end: int) -> tuple[str, str]:
     if not match:
         return "", ""
     return match["verb"], match["speaker"] or ""
+
+
+class AttributedQuote(NamedTuple):
+    """A direct quote the recogniser found in a selection: its words (two parts if interrupted)."""
+
+    parts: list[tuple[int, int]]  # the words inside the marks, in the order of the text
+    cue: str
+    speaker: str  # the catalogue's name where it names the speaker, else the name as written
+
+
+# A sentence ending inside what was selected besides the quote: more than one sentence was selected.
+_ANOTHER_SENTENCE = re.compile(r"[.!?…]\s+\S")
+# What may follow a selection snapped to words and still be the quote's: its last stop and closing mark.
+_QUOTE_TAIL = ".!?…" + QUOTE_CLOSERS
+
+
+def attributed_quote(
+    body: str, start: int, end: int, mentions: Callable[[str], list[Suggestion]] | None = None
+) -> AttributedQuote | None:
+    """The one direct quote that body[start:end] is, or holds with its attribution, else None.
+
+    The selection may be the words inside the marks, or the quote with its marks and attribution
+    ('„…” – mondta X', 'X: „…”', '„… – írja X – …”'): the quote recogniser (suggestions.attribution)
+    reads the paragraphs around it, where the attribution is. None for a selection holding no quote
+    or several, or a sentence besides the quote's: which words are meant is then the editor's to say.
+    """
+    window_start = body.rfind("\n", 0, start) + 1
+    window_end = body.find("\n", end)
+    window_end = len(body) if window_end < 0 else window_end
+    tail = end
+    while tail < window_end and body[tail] in _QUOTE_TAIL:
+        tail += 1  # snapping took the quote's final stop and mark off the selection
+    window = body[window_start:window_end]
+    parts = [
+        (window_start + found.start, window_start + found.end, found)
+        for found in QuoteRecogniser(mentions).suggest(window)
+        if found.direct and start <= window_start + found.start and window_start + found.end <= tail
+    ]
+    if not parts or (len(parts) > 1 and not (len(parts) == 2 and all(p[2].rule == "quote-interrupted" for p in parts))):
+        return None
+    outside = [
+        body[start : parts[0][0]],
+        *(body[a[1] : b[0]] for a, b in itertools.pairwise(parts)),
+        body[parts[-1][1] : end],
+    ]
+    if any(_ANOTHER_SENTENCE.search(text) for text in outside):
+        return None
+    found = parts[0][2]
+    return AttributedQuote([(s, e) for s, e, _ in parts], found.cue or "", found.entity or "")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import require
-from annotations.anchoring import is_direct_quote, suggest_attribution
+from annotations.anchoring import AttributedQuote, attributed_quote, is_direct_quote, suggest_attribution
 from annotations.models import DETAILS_BY_KIND, Annotation
 from articles.models import Article
 from entities import services as entity_services
@@ -21,6 +21,7 @@ from entities.models import Entity
 from history.context import recorded, recording
 from history.models import Action, AnnotationEvent, Origin
 from history.versions import check_version
+from suggestions.suggesting import catalogue_mentions
 
 
 class NewAnnotation(NamedTuple):
@@ -33,13 +34,18 @@ def create_annotation(*, article: Article, kind: str, start: int, end: int, by) 
     """Annotate body[start:end] (whole words, checked by the caller) with what the text itself tells.
 
     The name to look up first as its entity is the speaker named after a quote ("…” – mondta
-    Kim Dzsongun"), the words themselves for an entity mention. Creating is idempotent: an
+    Kim Dzsongun"), the words themselves for an entity mention. A quote selected whole, with its
+    marks and attribution, is the words inside the marks (both parts of an interrupted one, the
+    first returned): the same for every client, since the span decides. Creating is idempotent: an
     author has one annotation of a kind per span, so a request sent twice (a key pressed
     twice, a retry after a lost answer) finds the one stored.
     Raises Article.DoesNotExist when the article was deleted meanwhile.
     """
+    quote = _attributed_quote(article.body, start, end) if kind == Annotation.Kind.QUOTE else None
+    if quote is not None:
+        start, end = quote.parts[0]
     try:
-        return _create_annotation(article=article, kind=kind, start=start, end=end, by=by)
+        return _create_annotation(article=article, kind=kind, start=start, end=end, by=by, quote=quote)
     except IntegrityError:
         # Its transaction is over (or its savepoint, inside a caller's): the questions can be asked.
         stored = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=by).first()
@@ -52,12 +58,28 @@ def create_annotation(*, article: Article, kind: str, start: int, end: int, by) 
 
 @recorded
 @transaction.atomic
-def _create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> NewAnnotation:
+def _create_annotation(
+    *, article: Article, kind: str, start: int, end: int, by, quote: AttributedQuote | None
+) -> NewAnnotation:
     require(by, "annotations.add_annotation", _("You may not annotate articles."))
     annotation = Annotation(article=article, kind=kind, start=start, end=end, author=by)
     annotation.anchor(article.body)
     entity_name = annotation.exact if kind == Annotation.Kind.ENTITY else ""
-    if kind == Annotation.Kind.QUOTE:
+    if quote is not None:
+        annotation.quote_type, annotation.cue_verb = Annotation.QuoteType.DIRECT, quote.cue
+        entity_name = quote.speaker
+        for part_start, part_end in quote.parts[1:]:
+            # The rest of an interrupted quote, unless its author tagged it already.
+            if not Annotation.objects.filter(
+                article=article, kind=kind, start=part_start, end=part_end, author=by
+            ).exists():
+                part = Annotation(
+                    article=article, kind=kind, start=part_start, end=part_end, author=by,
+                    quote_type=Annotation.QuoteType.DIRECT, cue_verb=quote.cue,
+                )  # fmt: skip
+                part.anchor(article.body)
+                part.save()
+    elif kind == Annotation.Kind.QUOTE:
         direct = is_direct_quote(article.body, start, end)
         annotation.quote_type = Annotation.QuoteType.DIRECT if direct else Annotation.QuoteType.INDIRECT
         annotation.cue_verb, entity_name = suggest_attribution(article.body, end)
@@ -70,7 +92,8 @@ def _suggested_entity(annotation: Annotation, body: str) -> str:
     if annotation.kind == Annotation.Kind.ENTITY:
         return annotation.exact
     if annotation.kind == Annotation.Kind.QUOTE:
-        return suggest_attribution(body, annotation.end)[1]
+        quote = _attributed_quote(body, annotation.start, annotation.end)
+        return quote.speaker if quote is not None else suggest_attribution(body, annotation.end)[1]
     return ""
 
 
@@ -135,6 +158,11 @@ def _create_suggested_annotation(
     annotation.anchor(article.body)
     annotation.save()
     return NewAnnotation(annotation, entity.name if entity else "", created=True)
+
+
+def _attributed_quote(body: str, start: int, end: int) -> AttributedQuote | None:
+    """The quote a selection is, its speaker linked through the catalogue as it is now."""
+    return attributed_quote(body, start, end, catalogue_mentions().suggest)
 
 
 @recorded

@@ -14,6 +14,7 @@ highlighted:
   (``orosz állami média``); a report's own word (``értesülése``, ``közleménye``) is left out.
 """
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -27,6 +28,9 @@ SIMPLE_CUES = (
     "nyilatkozott", "fogalmazott", "fogalmaz", "reagált", "válaszolt", "válaszolta", "felelte", "érvelt",
     "panaszolta", "mesélte", "ígérte", "javasolta", "magyarázta", "hangoztatta", "jelezte", "üzente",
     "figyelmeztetett", "bírálta", "tudatta", "sérelmezte", "folytatta", "vélte", "szerint",
+    # present tense of storytelling copy ('– meséli X'), and verbs of denying and talking about
+    "meséli", "magyarázza", "panaszolja", "véli", "mondott", "emlékezett", "beszélt", "cáfolta", "tagadta",
+    "emlékeztetett",
 )  # fmt: skip
 PARTICLE_CUES = (
     ("el", "mondta"), ("ki", "fejtette"), ("hozzá", "tette"), ("hozzá", "teszi"), ("ki", "jelentette"),
@@ -61,7 +65,19 @@ NOT_SUBJECT = {
     "kedden", "hétfőn", "szerdán", "csütörtökön", "pénteken", "szombaton", "vasárnap", "tegnap", "ma",
     "éjjel", "este", "reggel", "délután", "napokban", "múlt", "héten", "szintén", "viszont", "majd", "még",
     "aki", "akik", "ami", "amely", "mely", "ő", "ők", "hogy", "és", "de", "sem", "nem", "csak", "újra",
+    "ahogy", "ahogyan", "amint", "mint",  # 'Ahogy Kovács Zoltán fogalmazott: …'
 }  # fmt: skip
+# Words that go with a name as part of how a person is called ('Gábor bácsi', 'Margit néni').
+HONORIFICS = {"bácsi", "néni", "úr", "asszony", "úrnő"}
+# Roles, possessed ('a MÁV vezérigazgatója'): when a name follows after a comma ('a MÁV
+# vezérigazgatója, Hegedűs Zsolt'), the name is the speaker's.
+ROLE = re.compile(
+    r"(?:szóvivő|elnök|vezető|igazgató|polgármester|titkár|miniszter|szerkesztő|elemző|munkatárs|képviselő"
+    r"|ügyvéd|nagykövet|parancsnok|főnök|szakértő|kutató|professzor|orvos|kapitány|edző|tulajdonos|alapító"
+    r"|ügyész|bíró|tag)(?:j?[ae]i?|i)\Z"
+)
+# Names written in lower case by their owners.
+LOWER_CASE_NAMES = {"dpa"}
 # A report's own words: the source is its owner ('a KSH adatai szerint' → KSH).
 REPORT_WORDS = {
     "értesülése", "értesülései", "közleménye", "közleményében", "adatai", "figyelmeztetése", "jelentése",
@@ -117,7 +133,7 @@ def _ends_a_name(word: str) -> bool:
 
 
 def _capitalised(word: str) -> bool:
-    return word[:1].isupper() or word[:1].isdigit()
+    return word[:1].isupper() or word[:1].isdigit() or word in LOWER_CASE_NAMES
 
 
 # Unaccented once, not per word looked at.
@@ -146,12 +162,17 @@ class _Names:
         runs: list[list[re.Match]] = []
         for index, word in enumerate(words):
             text = word[0]
+            if text == "és" and runs and runs[-1][-1] is words[index - 1] and index + 1 < len(words):
+                after = words[index + 1][0]
+                if _capitalised(after) and _organisation([after]):
+                    runs[-1].append(word)  # 'Magyar Kereskedelmi és Iparkamara', 'Adó- és Vámhivatal'
+                    continue
             if not _capitalised(text) or unaccented(text) in ARTICLES:
                 continue
             goes_on = (
                 runs
                 and runs[-1][-1] is words[index - 1]
-                and self.body[words[index - 1].end() : word.start()] == " "
+                and self.body[words[index - 1].end() : word.start()] in (" ", "- ")
                 and not _ends_a_name(words[index - 1][0])  # 'a Reutersnek Kiss Balázs': two
             )
             if goes_on:
@@ -161,10 +182,14 @@ class _Names:
         candidates = []
         for run in runs:
             last = run[-1][0]
-            oblique = _oblique(run) and not endings
+            mention = self.mentions.get(run[0].start())
+            catalogued = mention is not None and mention.rule != "catalogue-suffix"
+            oblique = _oblique(run) and not endings and not catalogued  # 'Orbán' is no -án case
             sentence_initial = run[0].start() == start and len(run) == 1
             followed = words.index(run[-1]) + 1 < len(words)
-            if (sentence_initial or (len(run) == 1 and last.endswith("i"))) and followed and not source:
+            if catalogued:
+                pass  # a catalogued name is a name, first in its sentence or not
+            elif (sentence_initial or (len(run) == 1 and last.endswith("i"))) and followed and not source:
                 nxt = words[words.index(run[-1]) + 1][0]
                 if nxt[:1].islower() and nxt.lower() not in NOT_SUBJECT and not CUE.fullmatch(nxt):
                     continue  # 'Amerikai illetékesek': a sentence's first word or an adjective, not a name
@@ -173,16 +198,23 @@ class _Names:
         if plain_runs or (endings and candidates):
             chosen = plain_runs or [run for _, run in candidates]
             run = chosen[0] if prefer == "first" else chosen[-1]
-            return self._entity(run[0].start(), run[-1].end(), endings=endings, source=source)
+            run_end = run[-1].end()
+            following = re.match(r" (\w+)", self.body[run_end:end])
+            if following and following[1] in HONORIFICS:
+                run_end += following.end()  # 'Gábor bácsi'
+            return self._entity(run[0].start(), run_end, endings=endings, source=source)
         return self._noun_phrase(words, source=source, endings=endings)
 
     def _noun_phrase(self, words: list[re.Match], *, source: bool, endings=()) -> dict | None:
         phrase: list[re.Match] = []
+        subject: list[re.Match] = []  # the last phrase before this one not in an oblique case
         for index, word in enumerate(words):
             plain = word[0].lower()
             if plain in ARTICLES and phrase and index + 1 < len(words) and words[index + 1][0] in NOT_SUBJECT:
                 break  # 'az ukrán elnök az éjjel': the subject, then a time
             if plain in ARTICLES or (index == 0 and plain not in NOT_SUBJECT):
+                if phrase and not OBLIQUE.search(phrase[-1][0]):
+                    subject = phrase
                 phrase = [] if plain in ARTICLES else [word]
                 continue
             if plain in NOT_SUBJECT or plain in REPORT_WORDS:
@@ -191,6 +223,8 @@ class _Names:
                 continue
             phrase.append(word)
         phrase = [word for word in phrase if word[0].lower() not in REPORT_WORDS]
+        if phrase and subject and not source and OBLIQUE.search(phrase[-1][0]):
+            phrase = subject  # 'egy férfi a buszmegállóban': the man said it, not the stop
         if not phrase or (len(phrase) > 3 and not source):
             return None
         if len(phrase) > 3:
@@ -336,7 +370,19 @@ class QuoteRecogniser:
         stop = sentence_end.start() if sentence_end else len(body)
         comma = body.find(",", cue_end, stop)
         speaker = names.who(cue_end, comma if comma >= 0 else stop, prefer="first")
+        if comma >= 0:
+            speaker = self._named_after_role(body, cue_end, comma, stop, names) or speaker
         return ("quote-after", 0.9 if known else 0.75, " ".join(cue.split()), speaker)
+
+    def _named_after_role(self, body: str, start: int, comma: int, stop: int, names: _Names):
+        """'– jelentette ki a MÁV vezérigazgatója, Hegedűs Zsolt': the name after a role and a comma."""
+        role = WORD.findall(body, start, comma)
+        rest = list(WORD.finditer(body, comma + 1, stop))
+        if not role or not ROLE.search(role[-1]) or not 2 <= len(rest) <= 4:
+            return None
+        if not all(_capitalised(word[0]) for word in rest):
+            return None
+        return names._entity(rest[0].start(), rest[-1].end(), source=False)
 
     def _before(self, body: str, opening: int, names: _Names):
         """'X így fogalmazott: „…”' and 'X: „…”': the clause before a colon before the quote."""
@@ -354,6 +400,14 @@ class QuoteRecogniser:
         words = WORD.findall(lead)
         if 1 <= len(words) <= 4 and all(_capitalised(word) for word in words):
             return "quote-colon", 0.8, None, names.who(start, colon_at, prefer="first")
+        # 'Fazekas Nóra edző: „…”', 'Balogh Ernő az Instagramon: „…”': a name of two words or more
+        # first, then a few words saying who or where.
+        if 3 <= len(words) <= 5 and words[0].lower() not in NOT_SUBJECT and _capitalised(words[0]):
+            name = list(itertools.takewhile(_capitalised, words))
+            if len(name) >= 2 and not _organisation(name):
+                first = WORD.search(body, start, colon_at)
+                speaker = names.who(first.start(), first.start() + len(" ".join(name)), prefer="first")
+                return "quote-colon", 0.7, None, speaker
         return None
 
     def _indirect(self, body: str, names: _Names) -> list[Suggestion]:
@@ -363,6 +417,9 @@ class QuoteRecogniser:
         subjects = [max(_clause_start(body, m.start()), _joined_clause_start(body, m.start())) for m in matches]
         for index, match in enumerate(matches):
             start = subjects[index]
+            cited = list(re.finditer(r"(?<![^\W\d_])(?:hivatkozva|szerint)(?![^\W\d_])", body[start : match.start()]))
+            if cited:
+                start += cited[-1].end()  # 'az MTI-re hivatkozva a Telex azt írta': the Telex wrote it
             speaker = names.who(start, match.start(), prefer="first")
             clause_start = match.end()
             sentence_end = SENTENCE_END.search(body, clause_start)
@@ -400,6 +457,119 @@ class QuoteRecogniser:
         )
 
 
+# Source types (annotations.models.SourceType's values; this module stays free of the database).
+NEWS_AGENCY, MEDIA, OFFICIAL, EXPERT, DOCUMENT, ANONYMOUS = (
+    "news_agency", "media", "official", "expert", "document", "anonymous",
+)  # fmt: skip
+# Names that tell the type by themselves, as unaccented lower-case words; found capitalised only
+# ('Index' the portal, not an index). Bloomberg is taken for the agency (Bloomberg News is a wire
+# service), Sputnik too (an agency by its own description); KCNA is the North Korean agency.
+SOURCE_NAMES = {
+    NEWS_AGENCY: {
+        "mti", "taszsz", "tass", "reuters", "ap", "afp", "dpa", "interfax", "ria", "novosztyi", "novosti",
+        "xinhua", "hszinhua", "kcna", "yonhap", "jonhap", "bloomberg", "ansa", "efe", "ukrinform", "unian",
+        "pap", "kyodo", "sputnik", "anadolu", "bta", "tasr", "france-presse", "associated", "agerpres",
+    },
+    MEDIA: {
+        "bbc", "cnn", "abc", "cbs", "nbc", "fox", "msnbc", "index", "telex", "hvg", "origo", "rtl", "atv", "tv2",
+        "m1", "politico", "axios", "spiegel", "bild", "guardian", "times", "post", "journal", "news", "telegraph",
+        "independent", "nepszava", "nemzet", "portfolio", "444", "24.hu", "blikk", "kommerszant", "izvesztyija",
+        "pravda", "figaro", "monde", "jazeera", "euronews", "dw", "economist", "nzz", "mandiner", "magyarhang",
+        "hirado.hu", "infostart", "nepszabadsag", "forbes", "wsj", "ft", "rferl", "meduza", "kyiv",
+    },
+    OFFICIAL: {
+        "orfk", "ksh", "nav", "nato", "ensz", "eu", "mnb", "tek", "nbh", "kreml", "kremlin", "pentagon",
+        "eurostat", "fbi", "cia", "imf", "who", "oecd", "nebih", "nngyk", "omsz",
+    },
+}  # fmt: skip
+# Words that tell the type, as unaccented lower-case stems; found at a word's start or closing a
+# compound ('kormányszóvivő', 'külügyminisztérium'), with any ending after them.
+SOURCE_WORDS = {
+    ANONYMOUS: (
+        "nevtelen", "megnevezett", "elhallgatas", "forras", "bennfentes", "informator", "ertesulesek",
+    ),
+    NEWS_AGENCY: ("hirugynokseg", "ugynokseg"),
+    MEDIA: (
+        "media", "lap", "napilap", "hetilap", "ujsag", "portal", "hirportal", "hiroldal", "televizio", "teve",
+        "tv", "radio", "csatorna", "hirado", "hirtelevizio", "magazin", "kozmedia", "szerkesztoseg", "tudosito",
+        "riporter", "ujsagiro",
+    ),
+    OFFICIAL: (
+        "miniszterium", "kormany", "szovivo", "rendor", "ugyesz", "birosag", "torvenyszek", "hivatal", "hatosag",
+        "katasztrofavedelem", "onkormanyzat", "polgarmester", "miniszter", "allamtitkar", "nagykovet", "kulugy",
+        "hadsereg", "vezerkar", "parlament", "orszaggyules", "kabinet", "tarca", "konzul", "ombudsman",
+        "bizottsag", "tisztviselo", "illetekes", "diplomata", "hadero", "fegyveres", "feher haz", "elnoki",
+        "kormanyfo", "tuzolto", "mentoszolgalat", "szolgalat", "kapitanysag", "igazgatosag", "kozpont",
+        "kamara",
+    ),
+    EXPERT: (
+        "elemzo", "szakerto", "professzor", "kutato", "kozgazdasz", "politologus", "szociologus", "tortenesz",
+        "jogasz", "virologus", "epidemiologus", "docens", "tudos", "intezet", "egyetem", "akademia", "orvos",
+        "meteorologus", "klimakutato", "agytroszt", "logus",  # kardiológus, onkológus
+    ),
+    DOCUMENT: (
+        "jelentes", "kozlemeny", "dokumentum", "tanulmany", "hatarozat", "rendelet", "nyilatkozat", "felmeres",
+        "kutatas", "elemzes", "beszamolo", "irat", "feljegyzes", "level", "szerzodes", "torveny", "jegyzokonyv",
+        "statisztika", "osszesites", "becsles", "adat", "kimutatas", "javaslat", "iteletet", "itelet", "vadirat",
+    ),
+}  # fmt: skip
+# In the order they win: an unnamed official is anonymous; who is named tells more than what
+# they wrote ('a minisztérium közleménye' is the ministry's).
+SOURCE_TYPE_ORDER = (ANONYMOUS, NEWS_AGENCY, MEDIA, OFFICIAL, EXPERT, DOCUMENT)
+_LETTERS = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+
+
+def _tells(word: str, stem: str) -> bool:
+    """Whether a word (unaccented, lower case) is ``stem`` with an ending, or a compound closing with it.
+
+    'minisztériumnak', 'külügyminisztérium', 'lapja'; not 'alapján' ('a' is no word), nor
+    'alapítvány' (a stem of three letters or fewer is found only at a word's start).
+    """
+    at = word.find(stem)
+    while at >= 0:
+        if (at == 0 or (at >= 3 and len(stem) > 3)) and len(word) - at - len(stem) <= 6:
+            return True
+        at = word.find(stem, at + 1)
+    return False
+
+
+def _names(word: str, plain: str, names: set[str]) -> bool:
+    """Whether a word is one of ``names``, with an ending after a hyphen ('MTI-nek'); a short one
+    only in capitals ('AP', not 'Ap'), a longer one capitalised ('Index'), and 'dpa' as it writes itself."""
+    head = word.split("-")[0]
+    if plain not in names and unaccented(head) not in names:
+        return False
+    return head == "dpa" or (head.isupper() if len(head) <= 3 else _capitalised(head))
+
+
+def source_type(*texts: str) -> str | None:
+    """The type of a source, from the words that name it, then from the rest of its construction.
+
+    Each text is tried in turn (the name and the nouns after it, then the whole clause), the
+    first one that tells a type deciding: 'A TASZSZ hírügynökség' → news agency, 'a minisztérium
+    közleménye' → official, 'egy meg nem nevezett tisztviselő' → anonymous, 'a jelentés' →
+    document. None when no word tells: 'Kovács Péter szerint' may be anyone.
+    """
+    for text in texts:
+        if re.search(r"[^\W_]\.(?:hu|com|net|info)(?![^\W_])", text.split(" ")[0] if text else ""):
+            return MEDIA  # 'Holtankoljak.hu', 'Pénzcentrum.hu': a site's name is its address
+        words = _LETTERS.findall(text)
+        plain = [unaccented(word) for word in words]
+        joined = " ".join(plain)
+        if "meg nem nevezett" in joined or "nem nevezett" in joined:
+            return ANONYMOUS
+        for kind in SOURCE_TYPE_ORDER:
+            names = SOURCE_NAMES.get(kind, ())
+            if any(_names(word, name, names) for word, name in zip(words, plain, strict=True)):
+                return kind
+            stems = SOURCE_WORDS[kind]
+            if any(" " in stem and stem in joined for stem in stems) or any(
+                _tells(name, stem) for name in plain for stem in stems if " " not in stem
+            ):
+                return kind
+    return None
+
+
 SOURCE_CUES = ("írja", "írta", "írták", "közölte", "közli", "közölték", "jelentette", "jelenti", "tudósított")
 SZERINT = re.compile(r"(?<![^\W\d_])(?:szerint|úgy tudja|úgy tudta|úgy értesült)(?![^\W\d_])")
 HIVATKOZVA = re.compile(r"(?<![^\W\d_])hivatkozva(?![^\W\d_])")
@@ -428,19 +598,20 @@ class SourceRecogniser:
             start = max(_clause_start(body, match.start()), body.rfind(",", 0, match.start()) + 1)
             who = names.who(start, match.start(), prefer="last", source=True)
             rule = "source-szerint" if match[0] == "szerint" else "source-tudja"
-            self._add(found, body, who, rule, 0.85 if rule == "source-szerint" else 0.75)
+            self._add(found, body, who, rule, 0.85 if rule == "source-szerint" else 0.75, clause=(start, match.start()))
         for match in HIVATKOZVA.finditer(body):
             start = max(_clause_start(body, match.start()), body.rfind(",", 0, match.start()) + 1)
             who = names.who(start, match.start(), prefer="last", source=True, endings=("ra", "re"))
-            self._add(found, body, who, "source-hivatkozva", 0.85)
+            self._add(found, body, who, "source-hivatkozva", 0.85, clause=(start, match.start()))
+        quotations = [(opening, closing) for opening, _, _, closing in _quote_spans(body)]
         for match in SOURCE_AFTER.finditer(body):
             before = body[: match.start()].rstrip(" .,")
-            if before[-1:] in CLOSING:
-                continue  # a quote's attribution: the quote recogniser's
+            if before[-1:] in CLOSING or any(opening < match.start() < closing for opening, closing in quotations):
+                continue  # a quote's attribution, after it or inside it ('„… – írja X –, …”'): the quote recogniser's
             sentence_end = SENTENCE_END.search(body, match.end())
             stop = sentence_end.start() if sentence_end else len(body)
             who = names.who(match.end(), stop, prefer="first", source=True)
-            self._add(found, body, who, "source-cue", 0.8, cue=match["cue"])
+            self._add(found, body, who, "source-cue", 0.8, cue=match["cue"], clause=(match.end(), stop))
         for match in FORRAS.finditer(body):
             position = match.start("names")
             for part in match["names"].split("/"):
@@ -449,12 +620,26 @@ class SourceRecogniser:
                 start, end = _strip(body, part_start, part_start + len(part))
                 if end > start:
                     who = names._entity(start, end, source=len(body[start:end].split()) == 1)
-                    self._add(found, body, who, "source-forras", 0.9)
+                    self._add(found, body, who, "source-forras", 0.9, clause=(start, end), alone=True)
         return sorted(found, key=lambda s: s.start)
 
-    def _add(self, found, body, who, rule, confidence, cue=None):
+    def _add(self, found, body, who, rule, confidence, *, clause: tuple[int, int], cue=None, alone=False):
+        """Add the source ``who`` names, its type told by its name and the nouns after it up to the
+        construction's end, else by the rest of the clause (``clause``: where its words are), else
+        by its sentence ('A Kreml szóvivője, Dmitrij Peszkov szerint'); ``alone``: by its words only
+        (a photo credit's names, whose line is headed 'Forrás')."""
         if who is None or any(s.start == who["start"] for s in found):
             return
+        named = body[who["start"] : max(who["end"], clause[1])]
+        sentence = "" if alone else body[_clause_start(body, clause[0]) : clause[1]]
+        # Experts of a named body are experts ('az OTP elemzői'); else the name tells first.
+        kind = (
+            EXPERT
+            if source_type(body[who["end"] : clause[1]]) == EXPERT
+            else source_type(
+                who["entity"] if who["entity_id"] is not None else "", named, body[clause[0] : clause[1]], sentence
+            )
+        )
         found.append(
             Suggestion(
                 kind="source",
@@ -467,5 +652,6 @@ class SourceRecogniser:
                 entity_id=who["entity_id"],
                 entity_kind=who["entity_kind"],
                 cue=cue,
+                source_type=kind,
             )
         )

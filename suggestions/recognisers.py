@@ -29,6 +29,7 @@ class Suggestion:
     entity_kind: str | None = None
     direct: bool | None = None
     cue: str | None = None
+    source_type: str | None = None  # a source's: annotations.models.SourceType's value, where the text tells
 
     def as_dict(self) -> dict:
         return asdict(self)

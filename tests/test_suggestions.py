@@ -131,6 +131,7 @@ def test_a_suggestion_says_what_it_names_and_why():
 
 SUGGESTION_KEYS = {
     "kind", "start", "end", "text", "entity", "entity_id", "entity_kind", "direct", "cue", "rule", "confidence",
+    "source_type",
 }  # fmt: skip
 
 
@@ -162,6 +163,7 @@ def test_the_command_suggests_for_a_seed_file_against_the_catalogue(tmp_path):
         "cue": None,
         "rule": "catalogue-suffix",
         "confidence": None,
+        "source_type": None,
     }
 
 

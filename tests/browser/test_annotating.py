@@ -3,12 +3,15 @@
 The flows that show the interface's words run in Hungarian and in English (in_both_languages)."""
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from entities.models import Entity
+from imports.seedfile import parse_seed_file
 from tests.browser.helpers import drag_select, expect_focused, give_session, in_both_languages
-from tests.factories import make_annotation, make_article, span_of
+from tests.conftest import SAMPLE_SEED
+from tests.factories import make_annotation, make_article, make_entity, span_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,6 +98,28 @@ def test_the_speaker_is_suggested_and_enter_saves_it(editor, log_in, words):
     quote = Annotation.objects.get()
     assert quote.entity == Entity.objects.get(name="Kim Dzsongun", kind="person")
     assert (quote.quote_type, quote.cue_verb) == ("direct", "mondta")
+
+
+@in_both_languages
+def test_q_on_a_whole_attributed_quote_saves_its_words_with_the_speaker(editor, log_in, words):
+    kim = make_entity("Kim Dzsongun", aliases=["Kim Jong Un"])
+    body = parse_seed_file(SAMPLE_SEED.read_bytes(), max_bytes=settings.SEED_MAX_FILE_BYTES).body
+    article, page = open_article(log_in, editor, body)
+
+    drag_select(page, "„akik", end_text="mondta Kim Dzsongun")  # the marks, the dash and the attribution
+    page.keyboard.press("q")
+    speaker = page.get_by_role("combobox", name=words("Speaker"))
+    expect_focused(speaker)
+    expect(speaker).to_have_value("Kim Dzsongun")
+    expect(page.locator("mark.hl-quote")).to_have_text(QUOTE)
+    expect(page.get_by_role("option", name="Kim Dzsongun")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#annotator")).to_be_hidden()
+    expect(page.locator(".annotation-list li .entity")).to_have_text("Kim Dzsongun")
+    quote = Annotation.objects.get()
+    assert (quote.start, quote.end) == span_of(article, QUOTE)
+    assert (quote.quote_type, quote.cue_verb, quote.entity) == ("direct", "mondta", kim)
 
 
 def test_escape_cancels_the_toolbar_and_closes_the_editor(editor, log_in):

@@ -36,6 +36,7 @@ class Command(BaseCommand):
                         f"  {suggestion.start}-{suggestion.end} {suggestion.kind} {suggestion.text!r} → "
                         f"{suggestion.entity} ({suggestion.entity_kind}, {suggestion.rule}, {suggestion.confidence:.2f}"
                         + (f", {suggestion.cue}" if suggestion.cue else "")
+                        + (f", {suggestion.source_type}" if suggestion.source_type else "")
                         + ")"
                     )
         if as_json:
