@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from articles.searching import MAX_SPELLINGS, START, STOP, marked_snippet, spellings
+from search import groups
 from search.groups import MOST_COUNTED, Group
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
@@ -105,6 +106,28 @@ class TestArticles:
         article("Katonák", "Katonák, katonák és katonák: a katonák napja.", published_on=datetime.date(2025, 6, 1))
         assert found_titles(client, "katonák") == ["Katonák", "Mellékesen"]
         assert found_titles(client, "katonák", sort="date") == ["Mellékesen", "Katonák"]
+
+    def test_past_the_ranked_bound_the_best_are_chosen_among_the_newest_and_the_page_says_so(self, client, monkeypatch):
+        monkeypatch.setattr(groups, "RANKED_AMONG", 2)
+        article("Régi", "Katonák, katonák és katonák: a katonák napja.", published_on=datetime.date(2025, 1, 1))
+        article("Újabb", "A hírek szerint a katonák is ott voltak.", published_on=datetime.date(2025, 6, 1))
+        article("Legújabb", "Katonák és katonák vonultak.", published_on=datetime.date(2025, 6, 10))
+        response = client.get(SEARCH, {"q": "katonák"})
+        found = next(group for group in response.context["groups"] if group.name == "articles")
+        # The old article matches best, but only the two newest were ranked; all three are counted.
+        assert [row.title for row in found.rows] == ["Legújabb", "Újabb"] and found.count == 3
+        assert "The best matches of the newest 2 articles found." in response.content.decode()
+        by_date = client.get(SEARCH, {"q": "katonák", "sort": "date"})
+        assert [row.title for row in by_date.context["groups"][0].rows] == ["Legújabb", "Újabb", "Régi"]
+        assert "The best matches of the newest" not in by_date.content.decode()
+
+    def test_up_to_the_ranked_bound_every_article_found_is_ranked(self, client, monkeypatch):
+        monkeypatch.setattr(groups, "RANKED_AMONG", 2)
+        article("Régi", "Katonák, katonák és katonák: a katonák napja.", published_on=datetime.date(2025, 1, 1))
+        article("Újabb", "A hírek szerint a katonák is ott voltak.", published_on=datetime.date(2025, 6, 1))
+        response = client.get(SEARCH, {"q": "katonák"})
+        assert found_titles(client, "katonák") == ["Régi", "Újabb"]
+        assert "The best matches of the newest" not in response.content.decode()
 
     def test_a_snippet_marks_the_words_found_and_escapes_the_text(self, client):
         make_article(
