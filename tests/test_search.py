@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from annotations.models import Annotation
 from articles.searching import MAX_SPELLINGS, START, STOP, marked_snippet, spellings
 from search import groups
 from search.groups import MOST_COUNTED, Group
@@ -165,6 +166,26 @@ class TestGroups:
 
         claims = {group.name: group for group in client.get(SEARCH, {"q": "12 ezer katona"}).context["groups"]}
         assert [claim.exact for claim in claims["claims"].rows] == ["Több mint 12 ezer katona vett részt"]
+
+    def test_a_quoted_phrase_finds_the_claims_and_quotes_with_it_and_an_exclusion_is_no_word(self, client, editor):
+        text = article("Hősök", "„Mind hősök” – mondta Kim Dzsongun. Több mint 12 ezer katona vett részt.")
+        make_annotation(text, *span_of(text, "Mind hősök"), kind="quote", author=editor)
+        make_annotation(text, *span_of(text, "Több mint 12 ezer katona vett részt"), kind="claim", author=editor)
+        found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett" -béke'}).context["groups"]}
+        assert [claim.exact for claim in found["claims"].rows] == ["Több mint 12 ezer katona vett részt"]
+        assert found["claims"].count == 1
+        found = {group.name: group for group in client.get(SEARCH, {"q": '"mind hősök"'}).context["groups"]}
+        assert [quote.exact for quote in found["quotes"].rows] == ["Mind hősök"]
+
+    def test_quotes_are_shown_newest_article_first_and_in_text_order(self, client, editor):
+        old = article("Régi", "„Első” és „második” – mondta Kim.", published_on=datetime.date(2025, 1, 1))
+        new = article("Új", "„Harmadik” – mondta Kim.", published_on=datetime.date(2025, 6, 1))
+        for body, words in ((old, "Első"), (old, "második"), (new, "Harmadik")):
+            make_annotation(body, *span_of(body, words), kind="quote", author=editor)
+        kim = make_entity("Kim")
+        Annotation.objects.update(entity=kim)
+        found = {group.name: group for group in client.get(SEARCH, {"q": "Kim"}).context["groups"]}
+        assert [quote.exact for quote in found["quotes"].rows] == ["Harmadik", "Első", "második"]
 
     def test_a_count_past_the_bound_is_shown_as_more(self):
         assert Group("articles", "Articles", [], MOST_COUNTED + 1).count_display == f"{MOST_COUNTED}+"
