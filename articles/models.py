@@ -114,8 +114,17 @@ class ArticleQuerySet(models.QuerySet):
         query = searching.article_query(text)
         if query is None:
             return self.none().annotate(rank=Value(0.0), headline=Value(""))
-        return self.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query, cover_density=True),
+        return self.filter(search_vector=query).ranked_by(query)
+
+    def ranked_by(self, query):
+        """Each with its ``rank`` and ``headline`` for a query of articles.searching, as
+        ranked_search() but without filtering by it: for ranking articles chosen otherwise."""
+        return self.with_headline(query).annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+
+    def with_headline(self, query):
+        """Each with its ``headline`` for a query of articles.searching (ranked_search()). PostgreSQL
+        computes it after the sort and LIMIT, for the rows fetched only: it reads the whole text."""
+        return self.annotate(
             headline=SearchHeadline(
                 "body",
                 query,

@@ -124,7 +124,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(db: dict, *, workers: int = 2):
+def gunicorn(db: dict, *, workers: int = 2, access_log: Path | None = None):
+    """``access_log``: where gunicorn writes a line per request, "%(D)s %(U)s" (microseconds, path)."""
     port = free_port()
     env = {
         **os.environ,
@@ -137,6 +138,8 @@ def gunicorn(db: dict, *, workers: int = 2):
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     command = [str(Path(sys.executable).parent / "gunicorn"), "newsroom.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    if access_log is not None:
+        command += ["--access-logfile", str(access_log), "--access-logformat", "%(D)s %(U)s"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 30

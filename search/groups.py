@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from annotations.models import Annotation
+from articles import searching
 from articles.models import Article
 from articles.searching import marked_snippet
 from desks import queries as desks
@@ -21,6 +22,8 @@ from entities.models import Entity
 from newsroom.postgres import unaccent
 
 MOST_COUNTED = 1000
+# Articles ranked for the best matches, at most: the newest of those found (articles()).
+RANKED_AMONG = 500
 ARTICLES_SHOWN = 10
 OTHERS_SHOWN = 5
 
@@ -33,6 +36,8 @@ class Group:
     count: int
     # (label, address) of the pages that list all of the group.
     see_all: list[tuple[str, str]] = field(default_factory=list)
+    # Articles only: how many of the newest found the best were chosen among, when not all.
+    ranked_among: int | None = None
 
     @property
     def count_display(self) -> str:
@@ -40,8 +45,9 @@ class Group:
 
 
 def bounded_count(found: QuerySet) -> int:
-    """The rows' count, up to MOST_COUNTED + 1: SELECT count(*) FROM (… LIMIT 1001)."""
-    return found[: MOST_COUNTED + 1].count()
+    """The rows' count, up to MOST_COUNTED + 1: SELECT count(*) FROM (… LIMIT 1001), in no order,
+    so that PostgreSQL stops at the 1001st row rather than sorting every match first."""
+    return found.order_by()[: MOST_COUNTED + 1].count()
 
 
 def _address(name: str, **params) -> str:
@@ -49,13 +55,28 @@ def _address(name: str, **params) -> str:
 
 
 def articles(text: str, *, by_date: bool) -> Group:
-    found = Article.objects.ranked_search(text).only("title", "published_on", "date_precision")
-    order = ["-published_on", "-id"] if by_date else ["-rank", "-published_on", "-id"]
-    rows = list(found.order_by(*order)[:ARTICLES_SHOWN])
+    """The articles found, best match first (or newest first). Ranking reads each article's search
+    vector, some 40 µs an article: a word most articles have would take seconds to rank. So when
+    more than RANKED_AMONG are found, the best are chosen among the newest RANKED_AMONG (found
+    by the index, no vector read), and the group says so."""
+    query = searching.article_query(text)
+    found = Article.objects.none() if query is None else Article.objects.filter(search_vector=query)
+    count = bounded_count(found.values("pk"))
+    fields = ("title", "published_on", "date_precision")
+    newest = ["-published_on", "-id"]
+    if query is None:
+        rows = []
+    elif by_date:
+        rows = list(found.with_headline(query).only(*fields).order_by(*newest)[:ARTICLES_SHOWN])
+    else:
+        if count > RANKED_AMONG:
+            found = Article.objects.filter(pk__in=found.order_by(*newest).values("pk")[:RANKED_AMONG])
+        rows = list(found.ranked_by(query).only(*fields).order_by("-rank", *newest)[:ARTICLES_SHOWN])
     for article in rows:
         article.snippet = marked_snippet(article.headline)
     see_all = [(_("All articles found"), _address("articles:list", q=text))]
-    return Group("articles", _("Articles"), rows, bounded_count(found.values("pk")), see_all)
+    ranked_among = RANKED_AMONG if count > RANKED_AMONG and not by_date else None
+    return Group("articles", _("Articles"), rows, count, see_all, ranked_among)
 
 
 def entities(text: str) -> Group:
@@ -71,7 +92,7 @@ def quotes(text: str) -> Group:
     see_all = [(_("Quotes with these words"), _address("desks:quotes", words=text))]
     if speaker is not None:
         see_all.insert(0, (_("Quotes of %(name)s") % {"name": speaker.name}, _desk("desks:quotes", "speaker", speaker)))
-    return Group("quotes", _("Quotes"), _rows(found), bounded_count(found.values("pk")), see_all)
+    return Group("quotes", _("Quotes"), *_rows_and_count(found), see_all)
 
 
 def claims(text: str) -> Group:
@@ -80,7 +101,7 @@ def claims(text: str) -> Group:
     see_all = []
     if claimant is not None:
         see_all.append((_("Claims of %(name)s") % {"name": claimant.name}, _desk("desks:claims", "claimant", claimant)))
-    return Group("claims", _("Claims"), _rows(found), bounded_count(found.values("pk")), see_all)
+    return Group("claims", _("Claims"), *_rows_and_count(found), see_all)
 
 
 def _desk(name: str, parameter: str, entity: Entity) -> str:
@@ -88,14 +109,39 @@ def _desk(name: str, parameter: str, entity: Entity) -> str:
 
 
 def _annotations(kind: str, text: str, entity: Entity | None) -> QuerySet[Annotation]:
-    """Quotes or claims with the words as typed in them (case and accents aside: the expression of
-    the trigram indexes annotation_quote_words_trgm and annotation_claim_words_trgm), or by the
-    entity the words name."""
-    matching = Q(words_key__contains=Upper(unaccent(Value(text))))
+    """Quotes or claims with the words typed in them, as typed (case and accents aside: the
+    expression of the trigram indexes annotation_quote_words_trgm and annotation_claim_words_trgm),
+    or by the entity the words name. The search box's syntax is not part of the words: a
+    "phrase" is looked for without its quote marks, and -excluded words not at all."""
+    matching = Q(pk__in=[])
+    if words := _plain_words(text):
+        matching = Q(words_key__contains=Upper(unaccent(Value(words))))
     if entity is not None:
         matching |= Q(entity=entity)
     return Annotation.objects.filter(kind=kind).alias(words_key=Upper(unaccent("exact"))).filter(matching)
 
 
-def _rows(found: QuerySet[Annotation]) -> list[Annotation]:
-    return list(desks.quotes_in_desk_order(found)[:OTHERS_SHOWN])
+def _plain_words(text: str) -> str:
+    """The words and phrases of the text, as articles.searching reads it, without the exclusions."""
+    kept = []
+    for match in searching.TERM.finditer(text):
+        minus_phrase, phrase, minus, word = match.groups()
+        if phrase is not None and not minus_phrase:
+            kept.append(phrase.strip())
+        elif word and not minus and word != "-":
+            kept.append(word)
+    return " ".join(part for part in kept if part)
+
+
+def _rows_and_count(found: QuerySet[Annotation]) -> tuple[list[Annotation], int]:
+    """The first rows in desk order, and the count (up to MOST_COUNTED + 1), from one bounded scan:
+    the rows are chosen among the MOST_COUNTED + 1 found first, which is all of them unless the
+    count shows "1000+". (A common word is in most claims; putting all of them in desk order
+    meant checking each one's text, seconds at 2 million annotations.)"""
+    first = list(found.order_by().values_list("pk", "article_id", "start")[: MOST_COUNTED + 1])
+    # Put in desk order here: joined to the articles, PostgreSQL would walk every article by date.
+    published = dict(Article.objects.filter(pk__in={row[1] for row in first}).values_list("pk", "published_on"))
+    first.sort(key=lambda row: (-published[row[1]].toordinal(), -row[1], row[2], row[0]))
+    shown = [row[0] for row in first[:OTHERS_SHOWN]]
+    rows = sorted(desks.desk_rows(Annotation.objects.filter(pk__in=shown)), key=lambda row: shown.index(row.pk))
+    return rows, len(first)

@@ -7,7 +7,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from annotations.models import Annotation
 from articles.searching import MAX_SPELLINGS, START, STOP, marked_snippet, spellings
+from search import groups
 from search.groups import MOST_COUNTED, Group
 from tests.factories import make_annotation, make_article, make_entity, span_of
 
@@ -106,6 +108,28 @@ class TestArticles:
         assert found_titles(client, "katonák") == ["Katonák", "Mellékesen"]
         assert found_titles(client, "katonák", sort="date") == ["Mellékesen", "Katonák"]
 
+    def test_past_the_ranked_bound_the_best_are_chosen_among_the_newest_and_the_page_says_so(self, client, monkeypatch):
+        monkeypatch.setattr(groups, "RANKED_AMONG", 2)
+        article("Régi", "Katonák, katonák és katonák: a katonák napja.", published_on=datetime.date(2025, 1, 1))
+        article("Újabb", "A hírek szerint a katonák is ott voltak.", published_on=datetime.date(2025, 6, 1))
+        article("Legújabb", "Katonák és katonák vonultak.", published_on=datetime.date(2025, 6, 10))
+        response = client.get(SEARCH, {"q": "katonák"})
+        found = next(group for group in response.context["groups"] if group.name == "articles")
+        # The old article matches best, but only the two newest were ranked; all three are counted.
+        assert [row.title for row in found.rows] == ["Legújabb", "Újabb"] and found.count == 3
+        assert "The best matches of the newest 2 articles found." in response.content.decode()
+        by_date = client.get(SEARCH, {"q": "katonák", "sort": "date"})
+        assert [row.title for row in by_date.context["groups"][0].rows] == ["Legújabb", "Újabb", "Régi"]
+        assert "The best matches of the newest" not in by_date.content.decode()
+
+    def test_up_to_the_ranked_bound_every_article_found_is_ranked(self, client, monkeypatch):
+        monkeypatch.setattr(groups, "RANKED_AMONG", 2)
+        article("Régi", "Katonák, katonák és katonák: a katonák napja.", published_on=datetime.date(2025, 1, 1))
+        article("Újabb", "A hírek szerint a katonák is ott voltak.", published_on=datetime.date(2025, 6, 1))
+        response = client.get(SEARCH, {"q": "katonák"})
+        assert found_titles(client, "katonák") == ["Régi", "Újabb"]
+        assert "The best matches of the newest" not in response.content.decode()
+
     def test_a_snippet_marks_the_words_found_and_escapes_the_text(self, client):
         make_article(
             "A katonák <scr ipt & „x” elé <script>alert('x')</script> álltak.",
@@ -142,6 +166,26 @@ class TestGroups:
 
         claims = {group.name: group for group in client.get(SEARCH, {"q": "12 ezer katona"}).context["groups"]}
         assert [claim.exact for claim in claims["claims"].rows] == ["Több mint 12 ezer katona vett részt"]
+
+    def test_a_quoted_phrase_finds_the_claims_and_quotes_with_it_and_an_exclusion_is_no_word(self, client, editor):
+        text = article("Hősök", "„Mind hősök” – mondta Kim Dzsongun. Több mint 12 ezer katona vett részt.")
+        make_annotation(text, *span_of(text, "Mind hősök"), kind="quote", author=editor)
+        make_annotation(text, *span_of(text, "Több mint 12 ezer katona vett részt"), kind="claim", author=editor)
+        found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett" -béke'}).context["groups"]}
+        assert [claim.exact for claim in found["claims"].rows] == ["Több mint 12 ezer katona vett részt"]
+        assert found["claims"].count == 1
+        found = {group.name: group for group in client.get(SEARCH, {"q": '"mind hősök"'}).context["groups"]}
+        assert [quote.exact for quote in found["quotes"].rows] == ["Mind hősök"]
+
+    def test_quotes_are_shown_newest_article_first_and_in_text_order(self, client, editor):
+        old = article("Régi", "„Első” és „második” – mondta Kim.", published_on=datetime.date(2025, 1, 1))
+        new = article("Új", "„Harmadik” – mondta Kim.", published_on=datetime.date(2025, 6, 1))
+        for body, words in ((old, "Első"), (old, "második"), (new, "Harmadik")):
+            make_annotation(body, *span_of(body, words), kind="quote", author=editor)
+        kim = make_entity("Kim")
+        Annotation.objects.update(entity=kim)
+        found = {group.name: group for group in client.get(SEARCH, {"q": "Kim"}).context["groups"]}
+        assert [quote.exact for quote in found["quotes"].rows] == ["Harmadik", "Első", "második"]
 
     def test_a_count_past_the_bound_is_shown_as_more(self):
         assert Group("articles", "Articles", [], MOST_COUNTED + 1).count_display == f"{MOST_COUNTED}+"
