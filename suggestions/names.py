@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from suggestions.recognisers import WORD, Suggestion
+from suggestions.recognisers import WORD, Suggestion, stems, unaccented
 
 MODELS = Path(__file__).resolve().parent / "models"
 MODEL = MODELS / "names.crfsuite"
@@ -28,6 +28,10 @@ KINDS = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other"
 TOKEN = re.compile(WORD.pattern + r"|[^\s]")
 PARAGRAPH = re.compile(r"[^\n]+")
 SENTENCE_END = frozenset(".!?…")
+# Words whose full stop ends no sentence ('dr. Kovács', 'Ms. Jolie', 'a Kft. vezetője').
+ABBREVIATIONS = frozenset(
+    {"dr", "mr", "mrs", "ms", "st", "prof", "id", "ifj", "özv", "kft", "zrt", "nyrt", "bt", "rt", "co", "inc", "ltd"}
+)
 # Whether a token begins a sentence, as far as the token before tells.
 OPENERS = frozenset('„“"»(–-:')
 
@@ -62,6 +66,24 @@ class Lemmatiser:
     @classmethod
     def load(cls, path: Path = LEMMAS) -> "Lemmatiser":
         return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def base(self, word: str) -> str:
+        """The base form proposed for a word of a name: its lemma, where what comes off is a Hungarian ending.
+
+        The learned rewrites alone cut names that merely end like an inflected word ('Pathak',
+        'LeBron'); the catalogue recogniser's endings ('suggestions.recognisers.stems') check them.
+        (The CRF's features use the lemma unchecked, as it was trained with it.)
+        """
+        lemma = self(word).rstrip(".") or word  # our words never end in a full stop: it is a token of its own
+        if lemma == word or word in self.words:
+            return lemma
+        if "-" in word and lemma == word.rpartition("-")[0]:
+            return lemma
+        if word.isupper():
+            return word  # an acronym takes its ending after a hyphen ('ENSZ-nek')
+        if any(stem == unaccented(lemma) for stem, suffixed in stems(word) if suffixed):
+            return lemma
+        return word
 
     def __call__(self, word: str) -> str:
         known = self.words.get(word)
@@ -119,15 +141,31 @@ def neighbour(word: str) -> str:
     return word.lower() + ("^" if word[:1].isupper() else "")
 
 
-def sequence_features(words: list[str], lemmatise) -> list[list[str]]:
-    """Features of each token of a sequence: its own, and its neighbours' two either side."""
-    own = [_own(word, lemmatise) for word in words]
-    seen = [neighbour(word) for word in words]
-    shapes = [shape(word) for word in words]
+def sequence_features(words: list[str], lemmatise, known: frozenset[str] | None = None, cache=None) -> list[list[str]]:
+    """Features of each token of a sentence: its own, and its neighbours' two either side.
+
+    With ``known`` (the attributes the model has weights for), a word's own features are only those:
+    the tagger would ignore the others, after paying to hand them over; its own part is kept in
+    ``cache`` between calls, so the filtering is paid once per word. (Filtering the neighbours'
+    features too costs more than it saves.)
+    """
+    cache = {} if cache is None else cache
+    parts = []
+    for word in words:
+        part = cache.get(word)
+        if part is None:
+            own = word_features(word, lemmatise(word) if word[:1].isupper() else word)
+            if known is not None:
+                own = [feature for feature in own if feature in known]
+            part = (own, neighbour(word), shape(word), "w=" + word.lower())
+            if len(cache) < 100_000:
+                cache[word] = part
+        parts.append(part)
     n = len(words)
     features = []
     for i in range(n):
-        f = list(own[i])
+        own, _, _, w = parts[i]
+        f = list(own)
         if i == 0 or words[i - 1] in SENTENCE_END:
             f.append("first")
             if words[i][:1].isupper():
@@ -135,31 +173,56 @@ def sequence_features(words: list[str], lemmatise) -> list[list[str]]:
         elif words[i - 1] in OPENERS:
             f.append("after_opener")
         if i > 0:
-            f += ["-1=" + seen[i - 1], "-1s=" + shapes[i - 1], "-1w0=" + seen[i - 1] + "|" + own[i][1]]
+            before = parts[i - 1]
+            f += ["-1=" + before[1], "-1s=" + before[2], "-1w0=" + before[1] + "|" + w]
         else:
             f.append("BOS")
         if i > 1:
-            f += ["-2=" + seen[i - 2], "-2s=" + shapes[i - 2]]
+            f += ["-2=" + parts[i - 2][1], "-2s=" + parts[i - 2][2]]
         if i + 1 < n:
-            f += ["+1=" + seen[i + 1], "+1s=" + shapes[i + 1], "+1w0=" + own[i][1] + "|" + seen[i + 1]]
+            after = parts[i + 1]
+            f += ["+1=" + after[1], "+1s=" + after[2], "+1w0=" + w + "|" + after[1]]
         else:
             f.append("EOS")
         if i + 2 < n:
-            f += ["+2=" + seen[i + 2], "+2s=" + shapes[i + 2]]
+            f += ["+2=" + parts[i + 2][1], "+2s=" + parts[i + 2][2]]
         features.append(f)
     return features
 
 
-_own_cache: dict[str, list[str]] = {}
+def sentences(toks: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """A paragraph's tokens cut into sentences: after . ! ? or … when a capital, digit or opening mark follows,
+    unless the full stop ends an initial or an abbreviation ('Elena B. Kovács', 'dr. Kiss')."""
+    found, start = [], 0
+    for i in range(1, len(toks) - 1):
+        word, after = toks[i][2], toks[i + 1][2]
+        if word not in SENTENCE_END or not (after[:1].isupper() or after[:1].isdigit() or after in OPENERS):
+            continue
+        before = toks[i - 1][2]
+        if (
+            word == "."
+            and toks[i - 1][1] == toks[i][0]
+            and ((len(before) == 1 and before.isupper()) or before.lower() in ABBREVIATIONS)
+        ):
+            continue
+        found.append(toks[start : i + 1])
+        start = i + 1
+    found.append(toks[start:])
+    return [sentence for sentence in found if sentence]
 
 
-def _own(word: str, lemmatise) -> list[str]:
-    found = _own_cache.get(word)
-    if found is None:
-        found = word_features(word, lemmatise(word) if word[:1].isupper() else word)
-        if len(_own_cache) < 200_000:
-            _own_cache[word] = found
-    return found
+def trimmed(toks: list[tuple[int, int, str]], first: int, last: int) -> tuple[int, int]:
+    """A span without punctuation at either end, but for the full stop of an abbreviation or initial ('Kft.',
+    'Elena B.'), which is part of the name as written."""
+    while first < last and not toks[first][2][:1].isalnum() and toks[first][2][:1] != "@":
+        first += 1
+    while last > first and not toks[last - 1][2][:1].isalnum():
+        before = toks[last - 2] if last - 2 >= first else None
+        glued = before is not None and before[1] == toks[last - 1][0]
+        if toks[last - 1][2] == "." and glued and before[2][:1].isupper() and len(before[2]) <= 4:
+            break
+        last -= 1
+    return first, last
 
 
 def spans(labels: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -191,18 +254,25 @@ class NewNames:
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model))
         self.lemmatise = Lemmatiser.load(lemmas)
+        attributes = Path(model).with_suffix(".attributes")
+        self.known = frozenset(attributes.read_text(encoding="utf-8").splitlines()) if attributes.exists() else None
+        self.cache: dict = {}
 
     def suggest(self, body: str) -> list[Suggestion]:
         found = []
         for paragraph in PARAGRAPH.finditer(body):
-            toks = tokens(paragraph[0], paragraph.start())
-            if not toks:
-                continue
-            words = [tok[2] for tok in toks]
-            labels = self.tagger.tag(sequence_features(words, self.lemmatise))
-            for first, last, kind in spans(labels):
-                if not any(c.isalpha() or c.isdigit() for w in words[first:last] for c in w[:1]):
-                    continue
+            for toks in sentences(tokens(paragraph[0], paragraph.start())):
+                found += self._sentence(body, toks)
+        return found
+
+    def _sentence(self, body: str, toks: list[tuple[int, int, str]]) -> list[Suggestion]:
+        # One sentence at a time, as the CRF was trained: a full stop before a name is not part of it.
+        found = []
+        words = [tok[2] for tok in toks]
+        labels = self.tagger.tag(sequence_features(words, self.lemmatise, self.known, self.cache))
+        for first, last, kind in spans(labels):
+            first, last = trimmed(toks, first, last)
+            if first < last:
                 confidence = min(self.tagger.marginal(labels[i], i) for i in range(first, last))
                 start, end = toks[first][0], toks[last - 1][1]
                 found.append(
@@ -226,7 +296,7 @@ class NewNames:
         for k, (start, _end, word) in enumerate(toks):
             if k:
                 out.append(body[toks[k - 1][1] : start])
-            out.append(self.lemmatise(word) if word[:1].isupper() else word)
+            out.append(self.lemmatise.base(word) if word[:1].isupper() else word)
         return "".join(out)
 
 

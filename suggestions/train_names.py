@@ -165,6 +165,16 @@ def score(tagger, lemmatise, held: list) -> str:
     )
 
 
+def write_attributes(model_path: Path) -> None:
+    """The attributes the model has weights for, one a line, beside it: the recogniser hands the tagger only those."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path))
+    attributes = sorted({attribute for attribute, _ in tagger.info().state_features})
+    model_path.with_suffix(".attributes").write_text("\n".join(attributes) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     import pycrfsuite
 
@@ -209,6 +219,7 @@ def main() -> None:
     model_path = options.out / MODEL.name
     trainer.train(str(model_path))
     print(f"trained: {time.perf_counter() - started:.0f} s, {model_path.stat().st_size / 1e6:.1f} MB")
+    write_attributes(model_path)
     if held:
         tagger = pycrfsuite.Tagger()
         tagger.open(str(model_path))
