@@ -47,7 +47,7 @@ lock: $(VENV)/.installed-dev
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 -o requirements-dev.lock
 
 # Train the new-name recogniser on NerKor's train split into suggestions/models/ (README, "Suggestions"):
-# CPU only, about TRAINMINUTES minutes on a 2-core machine; the result is committed.
+# CPU only: about 6 minutes of CPU, 25 of wall time on the busy shared 2-core machine. The result is committed.
 NERKOR ?= ../shared/corpora/nerkor
 train-names: $(VENV)/.installed-dev
 	$(BIN)/python -m suggestions.train_names --nerkor $(NERKOR)

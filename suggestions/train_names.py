@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NERKOR = ROOT.parent / "shared" / "corpora" / "nerkor"
 
 # CRFsuite's settings: L-BFGS with L1 (c1, which also keeps the model small) and L2 (c2).
-PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
+PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 ENDING_LENGTHS = range(1, 6)
 ENDING_MIN_COUNT = 2
 
