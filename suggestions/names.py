@@ -211,6 +211,21 @@ def sentences(toks: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str
     return [sentence for sentence in found if sentence]
 
 
+# Sentence-initial words that are never names by themselves.
+COMMON_FIRST_WORDS = frozenset(
+    {"a", "az", "egy", "ez", "ezt", "ezek", "de", "és", "hogy", "is", "ha", "mert", "majd", "így", "ugyanakkor"}
+)
+
+
+def may_name(toks: list[tuple[int, int, str]]) -> bool:
+    """Whether a sentence may hold a name: a capital, a digit or a handle after its first word, or a first word
+    that is not an article or a conjunction. Names are written capitalised; the others are not tagged (speed)."""
+    if any(word[:1].isupper() or word[:1].isdigit() or word[:1] == "@" for _, _, word in toks[1:]):
+        return True
+    first = toks[0][2]
+    return (first[:1].isupper() or first[:1] == "@") and first.lower() not in COMMON_FIRST_WORDS
+
+
 def trimmed(toks: list[tuple[int, int, str]], first: int, last: int) -> tuple[int, int]:
     """A span without punctuation at either end, but for the full stop of an abbreviation or initial ('Kft.',
     'Elena B.'), which is part of the name as written."""
@@ -262,7 +277,8 @@ class NewNames:
         found = []
         for paragraph in PARAGRAPH.finditer(body):
             for toks in sentences(tokens(paragraph[0], paragraph.start())):
-                found += self._sentence(body, toks)
+                if may_name(toks):
+                    found += self._sentence(body, toks)
         return found
 
     def _sentence(self, body: str, toks: list[tuple[int, int, str]]) -> list[Suggestion]:
