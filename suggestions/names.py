@@ -23,6 +23,7 @@ from suggestions.recognisers import WORD, Suggestion, stems, unaccented
 MODELS = Path(__file__).resolve().parent / "models"
 MODEL = MODELS / "names.crfsuite"
 LEMMAS = MODELS / "names-lemmas.json"
+KIND_TABLE = MODELS / "names-kinds.json"
 
 KINDS = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other"}
 TOKEN = re.compile(WORD.pattern + r"|[^\s]")
@@ -257,18 +258,63 @@ def spans(labels: Iterable[str]) -> list[tuple[int, int, str]]:
     return [tuple(span) for span in found]
 
 
+def name_key(words: list[str], lemmatise: "Lemmatiser") -> tuple[str, str]:
+    """(whole name, head word) of a span's words as the kind table keys them: base forms in lower case, the
+    whole name's words joined by one space; the head is the last word that has a letter ('zrt', 'bank', 'utca')."""
+    bases = [lemmatise.base(word).lower() if word[:1].isupper() else word.lower() for word in words]
+    lettered = [base for base in bases if any(c.isalpha() for c in base)]
+    return " ".join(lettered), (lettered[-1] if lettered else "")
+
+
+class KindTable:
+    """Kinds learned from NerKor train's gold names (suggestions/train_kinds.py): whole names seen there with one
+    kind, and head words (the last word of a name of two words or more: 'bank', 'párt', 'egyetem', 'utca', 'kupa')
+    that nearly always end names of one kind, also as the end of a compound head ('Takarékbank' → 'bank').
+
+    The CRF's kind is mostly its first word's and its neighbours'; in Hungarian the common noun that heads a
+    name comes last, and says more.
+    """
+
+    def __init__(self, table: dict):
+        self.names: dict[str, str] = table["names"]
+        self.heads: dict[str, str] = table["heads"]
+        self.min_compound = table.get("min_compound", 4)
+
+    @classmethod
+    def load(cls, path: Path = KIND_TABLE) -> "KindTable":
+        if not path.exists():
+            return cls({"names": {}, "heads": {}})
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def __call__(self, name: str, head: str, single: bool) -> str | None:
+        """The kind (PER, ORG, LOC, MISC) the table knows for a name, or None."""
+        known = self.names.get(name)
+        if known is not None or single:
+            return known  # a one-word name's head is the name itself: an unseen one is the CRF's to judge
+        known = self.heads.get(head)
+        if known is not None:
+            return known
+        # A compound head: its longest known ending that leaves a word before it ('takarékbank' → 'bank').
+        for cut in range(3, len(head) - self.min_compound + 1):
+            known = self.heads.get(head[cut:])
+            if known is not None:
+                return known
+        return None
+
+
 class NewNames:
     """Names the CRF finds, as candidate entities: kind, base form and a confidence (the CRF's marginals)."""
 
     kind = "entity"
     rule = "crf-names"
 
-    def __init__(self, model: Path = MODEL, lemmas: Path = LEMMAS):
+    def __init__(self, model: Path = MODEL, lemmas: Path = LEMMAS, kinds: Path = KIND_TABLE):
         import pycrfsuite
 
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model))
         self.lemmatise = Lemmatiser.load(lemmas)
+        self.kinds = KindTable.load(kinds)
         attributes = Path(model).with_suffix(".attributes")
         self.known = frozenset(attributes.read_text(encoding="utf-8").splitlines()) if attributes.exists() else None
         self.cache: dict = {}
@@ -290,6 +336,7 @@ class NewNames:
             first, last = trimmed(toks, first, last)
             if first < last:
                 confidence = min(self.tagger.marginal(labels[i], i) for i in range(first, last))
+                kind = self.kind_of(words, first, last)
                 start, end = toks[first][0], toks[last - 1][1]
                 found.append(
                     Suggestion(
@@ -305,6 +352,20 @@ class NewNames:
                     )
                 )
         return found
+
+    def kind_of(self, words: list[str], first: int, last: int, table: bool = True) -> str:
+        """A span's kind, once its sentence is tagged: the kind table's, where it knows the name or its head word;
+        else the kind with the highest marginal summed over the span's tokens (B- and I- alike), so that every
+        word of the name has its say, not only the first. (``table=False``: the marginals alone, to compare.)"""
+        if table:
+            name, head = name_key(words[first:last], self.lemmatise)
+            known = self.kinds(name, head, " " not in name)
+            if known is not None:
+                return known
+        marginal = self.tagger.marginal
+        return max(
+            KINDS, key=lambda kind: sum(marginal("B-" + kind, i) + marginal("I-" + kind, i) for i in range(first, last))
+        )
 
     def base_form(self, body: str, toks: list[tuple[int, int, str]]) -> str:
         """Each word's lemma, the text between words kept: 'Azimdzsan Aszkarovot' → 'Azimdzsan Aszkarov'."""
