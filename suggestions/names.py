@@ -278,6 +278,7 @@ class KindTable:
     def __init__(self, table: dict):
         self.names: dict[str, str] = table["names"]
         self.heads: dict[str, str] = table["heads"]
+        self.after: dict[str, str] = table.get("after", {})
         self.min_compound = table.get("min_compound", 4)
 
     @classmethod
@@ -286,20 +287,28 @@ class KindTable:
             return cls({"names": {}, "heads": {}})
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
-    def __call__(self, name: str, head: str, single: bool) -> str | None:
-        """The kind (PER, ORG, LOC, MISC) the table knows for a name, or None."""
+    def __call__(self, name: str, head: str, after: str = "") -> str | None:
+        """The kind (PER, ORG, LOC, MISC) the table knows for a name, or None.
+
+        ``after`` is the word after the name in lower case ('szóvivője', 'polgármestere'), or ''."""
         known = self.names.get(name)
-        if known is not None or single:
-            return known  # a one-word name's head is the name itself: an unseen one is the CRF's to judge
-        known = self.heads.get(head)
         if known is not None:
             return known
-        # A compound head: its longest known ending that leaves a word before it ('takarékbank' → 'bank').
-        for cut in range(3, len(head) - self.min_compound + 1):
-            known = self.heads.get(head[cut:])
+        if " " in name:  # a one-word name's head is the name itself
+            known = self.heads.get(head)
+            if known is None:
+                # A compound head: its longest known ending that leaves a word before it ('takarékbank' → 'bank').
+                known = next(
+                    (
+                        self.heads[head[cut:]]
+                        for cut in range(3, len(head) - self.min_compound + 1)
+                        if head[cut:] in self.heads
+                    ),
+                    None,
+                )
             if known is not None:
                 return known
-        return None
+        return self.after.get(after) if after else None
 
 
 class NewNames:
@@ -359,7 +368,8 @@ class NewNames:
         word of the name has its say, not only the first. (``table=False``: the marginals alone, to compare.)"""
         if table:
             name, head = name_key(words[first:last], self.lemmatise)
-            known = self.kinds(name, head, " " not in name)
+            after = words[last] if last < len(words) and words[last][:1].islower() else ""
+            known = self.kinds(name, head, after.lower())
             if known is not None:
                 return known
         marginal = self.tagger.marginal
