@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MESSAGE_IGNORES := --ignore='$(VENV)/*' --ignore='.pgdata/*' --ignore='bench/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
 
-.PHONY: run test lint format lock bench messages translations
+.PHONY: run test lint format lock bench messages translations train-names
 
 run: $(VENV)/.installed-run messages
 	@# DEBUG=1 unless the caller says otherwise; DATABASE_URL unset means the embedded PostgreSQL.
@@ -46,6 +46,12 @@ lock: $(VENV)/.installed-dev
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 -o requirements-dev.lock
 
+# Train the new-name recogniser on NerKor's train split into suggestions/models/ (README, "Suggestions"):
+# CPU only: about 6 minutes of CPU, 25 of wall time on the busy shared 2-core machine. The result is committed.
+NERKOR ?= ../shared/corpora/nerkor
+train-names: $(VENV)/.installed-dev
+	$(BIN)/python -m suggestions.train_names --nerkor $(NERKOR)
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_seeds.py
 	$(BIN)/python bench/annotate_http.py
@@ -57,6 +63,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/concurrent_editors.py
 	$(BIN)/python bench/suggest_quality.py
 	$(BIN)/python bench/suggest_quotes.py
+	$(BIN)/python bench/suggest_names.py
 	$(BIN)/python bench/suggest_speed.py
 	$(BIN)/python bench/suggest_store.py
 	@# Keeps its database (100,000 articles take long to load): SCALE_BENCH_URL names it.

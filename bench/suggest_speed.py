@@ -9,7 +9,8 @@ rest generated Hungarian people, organisations, places and events with aliases (
 bench/import_entities.py makes them). The article is 4 KB of NerKor news devel text, where many
 of those names occur. Prints the time to compile the catalogue (once per catalogue version), then
 p50/p95 over many runs of suggesting for the article as `manage.py suggest` does (the catalogue's
-version checked with one query, then the scan), and of the scan alone.
+version checked with one query, then the scan, the new names and quotes and sources), and of the
+catalogue's scan alone and the new-name recogniser alone.
 """
 
 import argparse
@@ -23,6 +24,7 @@ from suggest_quality import KINDS, load
 from entities.models import Entity
 from entities.spelling import spelling_keys
 from suggestions import suggesting
+from suggestions.names import new_names
 
 ARTICLE_BYTES = 4096
 
@@ -77,7 +79,8 @@ def main() -> None:
         print(f"compiling the catalogue (once per catalogue version): {time.perf_counter() - started:.2f} s")
         print(f"suggestions for the article: {len(suggesting.suggest(body))}")
 
-        full, scan = [], []
+        names = new_names()
+        full, scan, crf = [], [], []
         for _ in range(options.runs):
             started = time.perf_counter()
             suggesting.suggest(body)
@@ -85,8 +88,12 @@ def main() -> None:
             started = time.perf_counter()
             recogniser.suggest(body)
             scan.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            names.suggest(body)
+            crf.append(time.perf_counter() - started)
         print(f"suggesting, catalogue version checked ({options.runs} runs): {percentiles(full)}")
         print(f"the scan alone ({options.runs} runs): {percentiles(scan)}")
+        print(f"the new names alone, the CRF ({options.runs} runs): {percentiles(crf)}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Sum
 
 from entities.models import Entity
 from suggestions.attribution import QuoteRecogniser, SourceRecogniser
+from suggestions.names import new_names, outside
 from suggestions.recognisers import CatalogueEntry, CatalogueMentions, Recogniser, Suggestion
 
 _compiled: tuple[tuple, CatalogueMentions] | None = None
@@ -35,11 +36,18 @@ def catalogue_mentions() -> CatalogueMentions:
 
 
 def recognisers() -> list[Recogniser]:
-    """Every recogniser in use: the catalogue's mentions, quotes and sources (linked through them)."""
+    """Every recogniser in use: the catalogue's mentions, new names beside them, quotes and sources
+    (linked through the mentions)."""
     mentions = catalogue_mentions()
-    # The mentions of one body, found once for the three of them.
+    # The mentions of one body, found once for all of them.
     linked = lru_cache(maxsize=1)(mentions.suggest)
-    return [_Found(linked), QuoteRecogniser(linked), SourceRecogniser(linked)]
+    names = new_names()
+    return [
+        _Found(linked),
+        _Found(lambda body: outside(names.suggest(body), linked(body))),
+        QuoteRecogniser(linked),
+        SourceRecogniser(linked),
+    ]
 
 
 class _Found:

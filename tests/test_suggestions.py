@@ -149,7 +149,7 @@ def test_the_command_suggests_for_a_seed_file_against_the_catalogue(tmp_path):
     report = run_suggest(str(seed))
     [file] = report["files"]
     assert file["path"] == str(seed)
-    [suggestion] = file["suggestions"]
+    [suggestion, new_name] = file["suggestions"]
     assert set(suggestion) == SUGGESTION_KEYS
     assert suggestion | {"confidence": None} == {
         "kind": "entity",
@@ -165,21 +165,37 @@ def test_the_command_suggests_for_a_seed_file_against_the_catalogue(tmp_path):
         "confidence": None,
         "source_type": None,
     }
+    # A name not in the catalogue is a candidate entity: no id, its kind and base form proposed.
+    assert new_name | {"confidence": None} == {
+        "kind": "entity",
+        "start": 17,
+        "end": 27,
+        "text": "Phenjanban",
+        "entity": "Phenjan",
+        "entity_id": None,
+        "entity_kind": "place",
+        "direct": None,
+        "cue": None,
+        "rule": "crf-names",
+        "confidence": None,
+    }
 
 
 @pytest.mark.django_db
 def test_the_command_suggests_for_a_stored_article_and_sees_a_new_entity():
     article = make_article("Orbán Viktort kérdezték Moszkvában.")
     make_entity("Orbán Viktor")
-    assert [s["text"] for s in run_suggest("--article", str(article.pk))["files"][0]["suggestions"]] == [
-        "Orbán Viktort"
+    [file] = run_suggest("--article", str(article.pk))["files"]
+    assert [(s["text"], s["entity_id"] is None) for s in file["suggestions"]] == [
+        ("Orbán Viktort", False),
+        ("Moszkvában", True),  # a new name, until the catalogue has it
     ]
-    make_entity("Moszkva", kind="place")
+    moszkva = make_entity("Moszkva", kind="place")
     [file] = run_suggest("--article", str(article.pk))["files"]
     assert file["path"] == f"article {article.pk}"
-    assert [(s["text"], s["entity_kind"]) for s in file["suggestions"]] == [
-        ("Orbán Viktort", "person"),
-        ("Moszkvában", "place"),
+    assert [(s["text"], s["entity_kind"], s["entity_id"]) for s in file["suggestions"]] == [
+        ("Orbán Viktort", "person", Entity.objects.get(name="Orbán Viktor").pk),
+        ("Moszkvában", "place", moszkva.pk),
     ]
 
 
@@ -188,7 +204,8 @@ def test_the_command_reads_the_sample_seed_file_as_the_importer_stores_it():
     make_entity("Phenjan", kind="place")
     [file] = run_suggest(str(SAMPLE_SEED))["files"]
     body = parse_seed_file(SAMPLE_SEED.read_bytes(), max_bytes=10**7).body
-    assert [s["text"] for s in file["suggestions"] if s["kind"] == "entity"] == ["Phenjanba"]
+    assert [s["text"] for s in file["suggestions"] if s["kind"] == "entity" and s["entity_id"]] == ["Phenjanba"]
+    assert "Phenjanba" not in [s["text"] for s in file["suggestions"] if s["rule"] == "crf-names"]
     assert all(body[s["start"] : s["end"]] == s["text"] for s in file["suggestions"])
 
 
@@ -219,13 +236,17 @@ def test_the_catalogue_is_compiled_once_until_it_changes():
     entity = make_entity("Szergej Sojgu")
     compiled = suggesting.catalogue_mentions()
     assert suggesting.catalogue_mentions() is compiled
-    assert suggesting.suggest("Sojgunak szólt.") == []
+    assert catalogued(suggesting.suggest("Sojgunak szólt.")) == []
 
     Entity.objects.filter(pk=entity.pk).update(aliases=["Sojgu"])  # a bulk change counts too
-    assert [s.entity for s in suggesting.suggest("Sojgunak szólt.")] == ["Szergej Sojgu"]
+    assert catalogued(suggesting.suggest("Sojgunak szólt.")) == ["Szergej Sojgu"]
 
     entity.delete()
-    assert suggesting.suggest("Sojgunak szólt.") == []
+    assert catalogued(suggesting.suggest("Sojgunak szólt.")) == []
+
+
+def catalogued(suggestions) -> list[str]:
+    return [s.entity for s in suggestions if s.entity_id is not None]
 
 
 def test_one_word_with_other_accents_is_another_word():

@@ -11,7 +11,7 @@ from suggestions.suggesting import suggest
 
 class Command(BaseCommand):
     help = (
-        "Suggest annotations (mentions of catalogued entities, quotes and sources) for seed files, without "
+        "Suggest annotations (mentions of catalogued entities, new names, quotes and sources) for seed files, without "
         "importing them, or for stored articles, against the current catalogue."
     )
 
