@@ -51,7 +51,8 @@ class TestThePage:
         html = client_for(editor).get(article.get_absolute_url()).content.decode()
         assert 'id="suggestions"' in html
         assert f'id="suggestion-{suggestion(article, "Sojgunak").pk}"' in html
-        assert 'data-kind="entity">Entity mention <b data-count>3</b>' in html
+        # Three catalogued mentions, and Kovács Béla as a new name (the quote's speaker too).
+        assert 'data-kind="entity">Entity mention <b data-count>4</b>' in html
         assert 'Kovács Béla</span> <span class="tag">new entity</span>' in html
         assert "js/suggestions.js" in html
 
@@ -198,7 +199,8 @@ class TestAcceptAll:
     def test_it_accepts_every_pending_one_of_the_kind(self, client_for, editor, article):
         response = client_for(editor).post(url("accept-all", article), {"kind": "entity"}, headers=HTMX)
         assert response.status_code == 200
-        assert Annotation.objects.filter(kind="entity").count() == 3
+        assert Annotation.objects.filter(kind="entity").count() == 4  # Kovács Béla's new name too
+        assert Entity.objects.filter(name="Kovács Béla", kind="person").exists()
         assert Suggestion.objects.filter(article=article, kind="quote").pending().count() == 2
         assert 'data-kind="entity">Entity mention <b data-count>0</b>' in response.content.decode()
 

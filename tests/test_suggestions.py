@@ -178,6 +178,7 @@ def test_the_command_suggests_for_a_seed_file_against_the_catalogue(tmp_path):
         "cue": None,
         "rule": "crf-names",
         "confidence": None,
+        "source_type": None,
     }
 
 
