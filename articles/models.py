@@ -2,6 +2,7 @@ import datetime
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector, SearchVectorField
 from django.db import models
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy
 
-from annotations.models import Annotation, AnnotationKind
+from annotations.models import Annotation, AnnotationKind, Verdict
 from articles import searching
 from newsroom.models import KeptByTheDatabase
 from newsroom.postgres import capitalised_words, choices_constraint, unaccent
@@ -100,26 +101,39 @@ class ArticleQuerySet(models.QuerySet):
             return self.none().annotate(rank=Value(0.0))
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
 
-    def list_counts(self, *, status: str = "", kind: str = "") -> dict[str, dict[str, int]]:
-        """How many of these articles have each status (of those with annotations of ``kind``, when
-        given), and how many have annotations of each kind (of those with the ``status``, when
-        given): the article list's counts beside each value of its two filters, each counted as
-        if the other values of the same filter were chosen. One aggregate over the articles' own rows."""
-        with_kind = Q(**{f"{COUNT_FIELDS[kind]}__gt": 0}) if kind else Q()
-        with_status = Q(status=status) if status else Q()
-        counts = self.order_by().aggregate(
-            **{f"status_{value}": Count("pk", filter=Q(status=value) & with_kind) for value in ArticleStatus.values},
-            **{f"kind_{value}": Count("pk", filter=Q(**{f"{field}__gt": 0}) & with_status)
-               for value, field in COUNT_FIELDS.items()},
-        )  # fmt: skip
-        return {
-            "status": {value: counts[f"status_{value}"] for value in ArticleStatus.values},
-            "kind": {value: counts[f"kind_{value}"] for value in COUNT_FIELDS},
+    def list_counts(self, *, status: str = "", kind: str = "", verdict: str = "") -> dict[str, dict[str, int]]:
+        """How many of these articles have each status, annotations of each kind and a claim of
+        each verdict: the article list's counts beside each value of those three filters, each
+        counted as if that value were chosen instead, under the other two filters' choices
+        (``status``, ``kind``, ``verdict``, blank for any). One aggregate over the articles' own
+        rows, which article_list_counts_idx answers alone."""
+        conditions = {
+            "status": lambda value: Q(status=value),
+            "kind": lambda value: Q(**{f"{COUNT_FIELDS[value]}__gt": 0}),
+            # The count first: most articles have no claim, and it spares reading their array.
+            "verdict": lambda value: Q(claim_count__gt=0) & Q(claim_verdicts__contains=[value]),
         }
+        values = {"status": ArticleStatus.values, "kind": list(COUNT_FIELDS), "verdict": Verdict.values}
+        chosen = {"status": status, "kind": kind, "verdict": verdict}
+        aggregates = {}
+        for facet, condition in conditions.items():
+            others = Q()
+            for other, value in chosen.items():
+                if other != facet and value:
+                    others &= conditions[other](value)
+            for value in values[facet]:
+                # Counted by a column of the index, so that the index alone can answer.
+                aggregates[f"{facet}:{value}"] = Count("status", filter=condition(value) & others)
+        counts = self.order_by().aggregate(**aggregates)
+        return {facet: {value: counts[f"{facet}:{value}"] for value in values[facet]} for facet in conditions}
 
     def having(self, kind: str):
         """Articles with at least one annotation of the kind: its count, kept on the article's row."""
         return self.filter(**{f"{COUNT_FIELDS[kind]}__gt": 0})
+
+    def with_verdict(self, verdict: str):
+        """Articles with at least one claim of the verdict: their verdicts, kept on the article's row."""
+        return self.filter(claim_verdicts__contains=[verdict])
 
     def search(self, text: str):
         """Articles the search box's text finds (articles.searching: stems, names with case
@@ -158,7 +172,7 @@ class ArticleStatus(models.TextChoices):
 
 class Article(KeptByTheDatabase):
     DATABASE_KEPT_FIELDS = frozenset(
-        {"annotation_version", "annotation_count", *COUNT_FIELDS.values(), "last_annotated_at"}
+        {"annotation_version", "annotation_count", *COUNT_FIELDS.values(), "claim_verdicts", "last_annotated_at"}
     )
     Status = ArticleStatus
 
@@ -217,6 +231,15 @@ class Article(KeptByTheDatabase):
     entity_count = models.PositiveIntegerField(
         default=0, db_default=0, editable=False, verbose_name=gettext_lazy("entity mentions")
     )
+    # The verdicts its claims have, each once, in order: the list's verdict filter and its counts
+    # read them from the row (and from article_list_counts_idx) rather than from the claims.
+    claim_verdicts = ArrayField(
+        models.CharField(max_length=12, choices=Verdict),
+        default=list,
+        db_default=[],
+        editable=False,
+        verbose_name=gettext_lazy("verdicts of its claims"),
+    )
     # When one of its annotations was last added or changed; None when it has none (a deletion
     # leaves no time behind: the latest of the remaining ones).
     last_annotated_at = models.DateTimeField(null=True, editable=False, verbose_name=gettext_lazy("last annotated"))
@@ -250,6 +273,13 @@ class Article(KeptByTheDatabase):
                 F("published_on").desc(),
                 F("id").desc(),
                 name="article_list_by_recent_idx",
+            ),
+            # The list's counts per status and kind of annotation (ArticleQuerySet.list_counts), read
+            # from this index alone rather than from the table's wide rows; the date range filters it.
+            models.Index(
+                fields=["status", "published_on"],
+                include=["date_precision", *COUNT_FIELDS.values(), "claim_verdicts"],
+                name="article_list_counts_idx",
             ),
             # The editorial queue's next article: the oldest new one (articles.queue).
             models.Index(

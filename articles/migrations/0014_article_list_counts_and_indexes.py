@@ -1,5 +1,6 @@
 """The article list at any size: each article's counts of annotations and when it was last
-annotated, kept on its row by the database; and an index for each of the list's orders.
+annotated and the verdicts of its claims, kept on its row by the database; an index for each of
+the list's orders, and one that answers the list's counts per filter value alone.
 
 The counts are kept by a trigger on annotations (once per statement, for the articles its rows
 were and are in), as the entity catalogue's are (entities 0002): the list sorts and pages by them
@@ -7,6 +8,7 @@ through an index and shows a page's counts without counting annotations. Existin
 counted here once.
 """
 
+import django.contrib.postgres.fields
 import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
@@ -50,7 +52,8 @@ CREATE TRIGGER article_counts_on_delete AFTER DELETE ON {annotation}
 RECOUNT = """
 UPDATE {article} article SET
     annotation_count = counted.total, source_count = counted.sources, quote_count = counted.quotes,
-    claim_count = counted.claims, entity_count = counted.mentions, last_annotated_at = counted.latest
+    claim_count = counted.claims, entity_count = counted.mentions, claim_verdicts = counted.verdicts,
+    last_annotated_at = counted.latest
   FROM (
     SELECT counting.id,
            count(annotation.id) AS total,
@@ -58,15 +61,18 @@ UPDATE {article} article SET
            count(annotation.id) FILTER (WHERE annotation.kind = 'quote') AS quotes,
            count(annotation.id) FILTER (WHERE annotation.kind = 'claim') AS claims,
            count(annotation.id) FILTER (WHERE annotation.kind = 'entity') AS mentions,
+           coalesce(array_agg(DISTINCT annotation.verdict ORDER BY annotation.verdict)
+                    FILTER (WHERE annotation.kind = 'claim' AND annotation.verdict <> ''), ARRAY[]::varchar(12)[]) AS verdicts,
            max(annotation.updated_at) AS latest
       FROM {article} counting LEFT JOIN {annotation} annotation ON annotation.article_id = counting.id
      GROUP BY counting.id
   ) counted
  WHERE counted.id = article.id
    AND (article.annotation_count, article.source_count, article.quote_count, article.claim_count,
-        article.entity_count, article.last_annotated_at)
+        article.entity_count, article.claim_verdicts, article.last_annotated_at)
        IS DISTINCT FROM
-       (counted.total, counted.sources, counted.quotes, counted.claims, counted.mentions, counted.latest)
+       (counted.total, counted.sources, counted.quotes, counted.claims, counted.mentions, counted.verdicts,
+        counted.latest)
 """
 
 DROP = """
@@ -141,7 +147,44 @@ class Migration(migrations.Migration):
             name="source_count",
             field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name="sources"),
         ),
+        migrations.AddField(
+            model_name="article",
+            name="claim_verdicts",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(
+                    choices=[
+                        ("unverified", "Unverified"),
+                        ("true", "True"),
+                        ("mostly_true", "Mostly true"),
+                        ("half_true", "Half true"),
+                        ("misleading", "Misleading"),
+                        ("false", "False"),
+                        ("unverifiable", "Cannot be verified"),
+                    ],
+                    max_length=12,
+                ),
+                db_default=[],
+                default=list,
+                editable=False,
+                verbose_name="verdicts of its claims",
+            ),
+        ),
         migrations.RunPython(count_and_keep_counting, stop_counting),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                fields=["status", "published_on"],
+                include=(
+                    "date_precision",
+                    "source_count",
+                    "quote_count",
+                    "claim_count",
+                    "entity_count",
+                    "claim_verdicts",
+                ),
+                name="article_list_counts_idx",
+            ),
+        ),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
