@@ -1,7 +1,7 @@
 """The article list's filters, orders and editorial queue (issue 10)."""
 
-import re
 import datetime
+import re
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 

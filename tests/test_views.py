@@ -134,7 +134,7 @@ class TestArticlePage:
         assert response.context["total"] == 300
         # Rendered once for this version: the next reader's page does not fetch the annotations.
         other = client_for(other_editor)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             again = other.get(detail(article))
         assert again.context["annotation_items"] == response.context["annotation_items"]
         assert again.content.count(b'<li id="annotation-') == 300
