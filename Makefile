@@ -58,6 +58,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/suggest_quality.py
 	$(BIN)/python bench/suggest_quotes.py
 	$(BIN)/python bench/suggest_speed.py
+	$(BIN)/python bench/list_page.py
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(f"Newsroom needs Python 3.12 or newer; {sys.executable} is {sys.version.split()[0]}. Set PYTHON=python3.12.") if sys.version_info < (3, 12) else None'
