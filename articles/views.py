@@ -19,6 +19,7 @@ from annotations.rendering import annotation_regions
 from annotations.undoing import undoable
 from articles import paging, presence, searching, services
 from articles.forms import ArticleForm, ArticleListForm
+from articles.listing import article_rows
 from articles.models import Article
 from newsroom.http import bad_parameters, wants_fragment
 
@@ -79,6 +80,7 @@ def article_list(request):
     context = {
         "form": form,
         "page": found,
+        "rows": article_rows(found.rows),
         "progress": {
             "counts": [(value, label, counts["status"][value]) for value, label in Article.Status.choices],
             "done": counts["status"][Article.Status.DONE],

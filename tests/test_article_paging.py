@@ -249,3 +249,16 @@ class TestKeptCounts:
         stale.save()
         article.refresh_from_db()
         assert (article.title, article.annotation_count) == ("Új cím", 1)
+
+
+@pytest.mark.django_db
+class TestRows:
+    def test_a_row_escapes_the_title_and_shows_the_counts_kept_on_the_article(self, editor):
+        from articles.listing import article_rows
+
+        article = make_article("Cím. Egy kettő Kim.", title='<b>"Cím"</b> & más')
+        annotate(article, editor, 2, kind=Annotation.Kind.CLAIM, verdict="true")
+        html = article_rows([Article.objects.get(pk=article.pk)])
+        assert f'<a href="/articles/{article.pk}/">&lt;b&gt;&quot;Cím&quot;&lt;/b&gt; &amp; más</a>' in html
+        assert '<span class="status status-new">New</span>' in html
+        assert '<span title="Claims">2 cl</span>' in html and '<span title="Quotes">0 qt</span>' in html
