@@ -68,6 +68,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/suggest_store.py
 	@# Keeps its database (100,000 articles take long to load): SCALE_BENCH_URL names it.
 	DATABASE_URL=$${SCALE_BENCH_URL-postgres://postgres@127.0.0.1:5432/scale_bench} $(BIN)/python bench/search_scale.py --reuse
+	$(BIN)/python bench/list_page.py
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(f"Newsroom needs Python 3.12 or newer; {sys.executable} is {sys.version.split()[0]}. Set PYTHON=python3.12.") if sys.version_info < (3, 12) else None'

@@ -1,8 +1,11 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,16 +14,20 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from annotations import downloads
-from annotations.models import Annotation
+from annotations.models import Annotation, AnnotationKind, Verdict
 from annotations.rendering import annotation_regions
 from annotations.undoing import undoable
-from articles import presence, services
+from articles import paging, presence, searching, services
 from articles.forms import ArticleForm, ArticleListForm
+from articles.listing import article_rows
 from articles.models import Article
 from newsroom.http import bad_parameters, wants_fragment
 from suggestions.views import panel_context
 
 ARTICLES_PER_PAGE = 50
+# The relevance order ranks the newest this many matches (the list says so when there are more).
+RANKED_MATCHES = 1000
+UNREAD = "unread"  # listed()'s search not read into a query yet
 DETAIL = "articles/article_detail.html"
 # Filters by what an article's annotations say: theirs to use who may read annotations.
 ANNOTATION_FILTERS = ("has", "entity", "verdict")
@@ -34,39 +41,60 @@ def article_list(request):
     if not form.is_valid():
         return bad_parameters(form)
     filters = form.cleaned_data
-    if any(filters[name] for name in ANNOTATION_FILTERS) and not request.user.has_perm("annotations.view_annotation"):
+    may_read_annotations = request.user.has_perm("annotations.view_annotation")
+    if any(filters[name] for name in ANNOTATION_FILTERS) and not may_read_annotations:
         raise PermissionDenied(_("You may not read annotations."))
-    # Per status, of what the other filters select: the progress, and the paginator's count (so
-    # the page costs no COUNT of its own). Selected once: a search's text is read into a query once.
-    any_status = listed({**filters, "status": ""})
-    counts = any_status.status_counts()
-    articles = any_status.filter(status=filters["status"]) if filters["status"] else any_status
-    articles = _sorted(articles.with_annotation_counts().defer("body", "search_vector"), filters)
-    paginator = Paginator(articles, ARTICLES_PER_PAGE)
-    paginator.count = counts[filters["status"]] if filters["status"] else sum(counts.values())
-    page = paginator.get_page(filters["page"])
-    progress = {
-        "counts": [(value, label, counts[value]) for value, label in Article.Status.choices],
-        "done": counts[Article.Status.DONE],
-        "total": sum(counts.values()),
+    # A search's text is read into a query once (it may look up the entity catalogue).
+    query = searching.article_query(filters["q"]) if filters["q"] else None
+    # Per status, kind of annotation and verdict, of what the other filters select: the progress,
+    # the filters' counts, and the pages' total (so the page costs no COUNT of its own). One query.
+    counts = listed(filters, query=query, leaving_out=("status", "has", "verdict")).list_counts(
+        status=filters["status"], kind=filters["has"], verdict=filters["verdict"]
+    )
+    total = counts["status"][filters["status"]] if filters["status"] else sum(counts["status"].values())
+    articles = listed(filters, query=query).defer("body", "search_vector")
+    order = form.order
+    if order == "relevance":
+        # Ranking reads each match's whole vector: only the newest matches are ranked, so that a
+        # word most articles have costs a bounded time, on the first page as on any.
+        # Their ids first, in a query of their own: as a subquery, the planner ranks every match.
+        newest = articles.order_by("-published_on", "-id").values_list("pk", flat=True)[:RANKED_MATCHES]
+        articles = Article.objects.filter(pk__in=list(newest)).defer("body", "search_vector")
+        rank = SearchRank(F("search_vector"), query, cover_density=True)
+        articles = articles.annotate(rank=Cast(rank, FloatField()))  # float8: read back as compared (paging)
+    listed_total = min(total, RANKED_MATCHES) if order == "relevance" else total
+    number, pages = filters["page"] or 1, max(1, math.ceil(listed_total / ARTICLES_PER_PAGE))
+    cursor = filters["after"] or filters["before"]
+    if not cursor:
+        number = min(number, pages)  # an old address's page number past the end: the last page
+    found = paging.page(
+        articles,
+        order,
+        after=filters["after"],
+        before=filters["before"],
+        skip=0 if cursor else (number - 1) * ARTICLES_PER_PAGE,
+        size=ARTICLES_PER_PAGE,
+    )
+    if filters["before"] and not found.has_previous:
+        number = 1  # back at the start
+    found.number, found.pages, found.total = number, max(pages, number), total
+    context = {
+        "form": form,
+        "page": found,
+        "rows": article_rows(found.rows),
+        "progress": {
+            "counts": [(value, label, counts["status"][value]) for value, label in Article.Status.choices],
+            "done": counts["status"][Article.Status.DONE],
+            "total": sum(counts["status"].values()),
+        },
+        "filtered": any(filters[name] for name in ArticleListForm.FILTERS),
+        "ranked": RANKED_MATCHES if order == "relevance" and total > RANKED_MATCHES else None,
     }
-    filtered = any(filters[name] for name in ArticleListForm.FILTERS)
+    if may_read_annotations:
+        context["kinds"] = [(value, label, counts["kind"][value]) for value, label in AnnotationKind.choices]
+        context["verdicts"] = [(value, label, counts["verdict"][value]) for value, label in Verdict.choices]
     template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
-    return render(request, template, {"form": form, "page": page, "progress": progress, "filtered": filtered})
-
-
-def _sorted(articles: QuerySet[Article], filters: dict) -> QuerySet[Article]:
-    """In the order asked for, ties newest first; relevance needs a search, and is by date without one."""
-    sort = filters["sort"]
-    if sort == "relevance" and filters["q"]:
-        return articles.with_rank(filters["q"]).order_by("-rank", "-published_on", "-id")
-    if sort == "annotated":
-        return articles.order_by("-annotation_count", "-published_on", "-id")
-    if sort == "recent":
-        return articles.with_last_annotated().order_by(
-            F("last_annotated_at").desc(nulls_last=True), "-published_on", "-id"
-        )
-    return articles.order_by("-published_on", "-id")
+    return render(request, template, context)
 
 
 @require_POST
@@ -92,20 +120,23 @@ def article_list_download(request):
     return downloads.download(request, scope="articles", articles=articles, annotations=annotations)
 
 
-def listed(filters: dict) -> QuerySet[Article]:
+def listed(filters: dict, *, query: SearchQuery | str | None = UNREAD, leaving_out=()) -> QuerySet[Article]:
     """The articles the list's cleaned filters select, in no order: the page and its download share it.
-    Each filter is a WHERE of the articles' own row or an EXISTS, so no article is listed twice."""
+    Each filter is a WHERE of the articles' own row or an EXISTS, so no article is listed twice.
+    ``query`` is the search's tsquery when already read from the text; filters ``leaving_out`` are not applied."""
+    filters = {**filters, **dict.fromkeys(leaving_out)}
     articles = Article.objects.published_within(filters["published_from"], filters["published_to"])
-    if query := filters["q"]:
-        articles = articles.search(query)
+    if text := filters["q"]:
+        query = searching.article_query(text) if query is UNREAD else query
+        articles = articles.none() if query is None else articles.filter(search_vector=query)
     if status := filters["status"]:
         articles = articles.filter(status=status)
     if kind := filters["has"]:
-        articles = articles.with_annotations(kind=kind)
+        articles = articles.having(kind)
     if entity := filters["entity"]:
         articles = articles.with_annotations(entity_id=entity.pk)
     if verdict := filters["verdict"]:
-        articles = articles.with_annotations(kind=Annotation.Kind.CLAIM, verdict=verdict)
+        articles = articles.with_verdict(verdict)
     if batch := filters["batch"]:
         articles = articles.imported_in(batch.pk)
     return articles

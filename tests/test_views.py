@@ -75,7 +75,8 @@ class TestArticleList:
     def test_it_fetches_a_page_in_a_fixed_number_of_queries(self, client_for, editor, django_assert_num_queries):
         client = client_for(editor)
         article = make_article("Első. Kim Dzsongun.")
-        # session, user, the user's permissions (accounts.backends), counts per status, page with counts
+        # session, user, the user's permissions (accounts.backends), the counts per status, kind and
+        # verdict (one aggregate), the page (its counts on its rows)
         with django_assert_num_queries(5):
             client.get(LIST)
         for i in range(30):
@@ -208,7 +209,8 @@ class TestPaging:
         client = client_for(editor)
         html = client.get(LIST, {"q": "Kim"}).content.decode()
         link = re.search(r'<a href="([^"]*)" rel="next">', html)[1]
-        assert link == "?q=Kim&amp;page=2"  # one "?", the search kept
+        # One "?", the search kept, the page starting after the last row's key (its date and id).
+        assert re.fullmatch(r"\?q=Kim&amp;after=2025-06-01_[0-9]+&amp;page=2", link)
         second = client.get(LIST + unescape(link))
         assert second.context["page"].number == 2
         assert "Page 2 of 2 · 55 articles" in second.content.decode()

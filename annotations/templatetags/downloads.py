@@ -9,10 +9,11 @@ register = template.Library()
 
 @register.inclusion_tag("annotations/download_menu.html", takes_context=True)
 def download_menu(context, url: str, what: str):
-    """A link to ``url`` for every format of the registry, with the page's filters (not its page
-    number: a download holds every page). ``what`` says what the files hold."""
+    """A link to ``url`` for every format of the registry, with the page's filters (not where its
+    page starts: a download holds every page). ``what`` says what the files hold."""
     params = context["request"].GET.copy()
-    params.pop("page", None)
+    for paging in ("page", "after", "before"):
+        params.pop(paging, None)
     links = []
     for export in FORMATS.values():
         params["format"] = export.name
