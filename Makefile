@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MESSAGE_IGNORES := --ignore='$(VENV)/*' --ignore='.pgdata/*' --ignore='bench/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
 
-.PHONY: run test lint format lock bench messages translations train-names
+.PHONY: run test lint format lock bench messages translations train-names names-kinds
 
 run: $(VENV)/.installed-run messages
 	@# DEBUG=1 unless the caller says otherwise; DATABASE_URL unset means the embedded PostgreSQL.
@@ -51,6 +51,12 @@ lock: $(VENV)/.installed-dev
 NERKOR ?= ../shared/corpora/nerkor
 train-names: $(VENV)/.installed-dev
 	$(BIN)/python -m suggestions.train_names --nerkor $(NERKOR)
+	$(MAKE) names-kinds
+
+# The new-name recogniser's kind table alone (suggestions/models/names-kinds.json), from NerKor train's gold names
+# and the committed lemmatiser: seconds, the CRF untouched.
+names-kinds: $(VENV)/.installed-dev
+	$(BIN)/python -m suggestions.train_kinds --nerkor $(NERKOR)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_seeds.py

@@ -3,7 +3,7 @@ the catalogue's mentions."""
 
 import pytest
 
-from suggestions.names import Lemmatiser, new_names, outside, shape, spans, tokens
+from suggestions.names import KindTable, Lemmatiser, NewNames, name_key, new_names, outside, shape, spans, tokens
 from suggestions.recognisers import CatalogueEntry, CatalogueMentions
 
 
@@ -82,3 +82,37 @@ def test_the_lemmatiser_prefers_a_word_it_has_seen_and_leaves_punctuation():
     assert lemmatise("Budapesten") == "Budapest"
     assert lemmatise("Szegeden") == "Szeged"
     assert lemmatise("–") == "–"
+
+
+def test_an_unseen_name_headed_by_a_known_word_takes_its_kind_over_the_crfs():
+    # 'Hegyibank' is no word of NerKor; its ending 'bank' heads organisations there. The CRF alone, reading the
+    # first word 'Kárpáti' (of the Carpathians), calls the name a place.
+    body = "Tegnap a Kárpáti Hegyibank is csatlakozott."
+    assert found(body) == [("Kárpáti Hegyibank", "organisation", "Kárpáti Hegyibank")]
+    crf_alone = NewNames()
+    crf_alone.kinds = KindTable({"names": {}, "heads": {}})
+    assert [s.entity_kind for s in crf_alone.suggest(body)] == ["place"]
+
+
+def test_the_kind_table_knows_whole_names_then_head_words_then_compound_heads_then_the_word_after():
+    table = KindTable(
+        {
+            "names": {"duna": "LOC", "duna bank": "PER"},
+            "heads": {"bank": "ORG", "utca": "LOC"},
+            "after": {"szóvivője": "ORG"},
+            "min_compound": 4,
+        }
+    )
+    assert table("duna bank", "bank") == "PER"  # the whole name first
+    assert table("kárpáti bank", "bank") == "ORG"
+    assert table("kárpáti takarékbank", "takarékbank") == "ORG"
+    assert table("kárpáti xbank", "xbank") is None  # 'x' is no word before the ending
+    assert table("kárpáti", "kárpáti") is None  # a one-word name is its own head: the CRF's to judge
+    assert table("kárpáti", "kárpáti", "szóvivője") == "ORG"
+    assert table("duna", "duna", "szóvivője") == "LOC"
+
+
+def test_a_names_key_is_its_base_forms_in_lower_case_without_punctuation():
+    lemmatise = Lemmatiser({"words": {"Bankot": "Bank"}, "endings": {}})
+    assert name_key(["Kárpáti", "Bankot"], lemmatise) == ("kárpáti bank", "bank")
+    assert name_key(["Rábaközi", "Zrt", "."], lemmatise) == ("rábaközi zrt", "zrt")
