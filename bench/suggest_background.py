@@ -55,8 +55,7 @@ def main() -> None:
         report = import_seed_files(sources)
         elapsed = time.perf_counter() - started
         print(
-            f"import, steps queued: {len(sources) / elapsed:,.0f} files/s "
-            f"({elapsed:.2f} s, {report.imported} imported)"
+            f"import, steps queued: {len(sources) / elapsed:,.0f} files/s ({elapsed:.2f} s, {report.imported} imported)"
         )
 
         env = {**os.environ, "DATABASE_URL": database_url(db), "DEBUG": "0", "LOG_LEVEL": "WARNING"}
