@@ -6,6 +6,7 @@ from articles import paging
 from articles.models import Article
 from entities.models import Entity
 from imports.models import ImportBatch
+from newsroom.widgets import QuickSelect
 
 # The browser's date picker; it sends and expects ISO dates whatever the language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,6 +27,7 @@ class ArticleListForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Any status")), *Article.Status.choices],
         label=gettext_lazy("Status"),
+        widget=QuickSelect,
     )
     published_from = forms.DateField(required=False, widget=DATE_INPUT, label=gettext_lazy("Published from"))
     published_to = forms.DateField(required=False, widget=DATE_INPUT, label=gettext_lazy("Published until"))
@@ -33,6 +35,7 @@ class ArticleListForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Any annotations")), *AnnotationKind.choices],
         label=gettext_lazy("Has annotations of kind"),
+        widget=QuickSelect,
     )
     entity = forms.ModelChoiceField(
         required=False, queryset=Entity.objects.only("pk", "name"), label=gettext_lazy("Mentions")
@@ -41,11 +44,12 @@ class ArticleListForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Any verdict")), *Verdict.choices],
         label=gettext_lazy("Has a claim with verdict"),
+        widget=QuickSelect,
     )
     batch = forms.ModelChoiceField(
         required=False, queryset=ImportBatch.objects.only("pk"), label=gettext_lazy("Import batch")
     )
-    sort = forms.ChoiceField(required=False, choices=SORTS, label=gettext_lazy("Order"))
+    sort = forms.ChoiceField(required=False, choices=SORTS, label=gettext_lazy("Order"), widget=QuickSelect)
     # Where a page starts: after (or before) the key of a row (articles.paging), written by the
     # list's own links. ``page`` beside one is only the number shown; alone (an old address) it
     # is the page counted from the start.
