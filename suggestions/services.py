@@ -97,7 +97,9 @@ def _store(article_ids: list[int]) -> int:
                 rows[key] = stored_columns(article_id, body, suggested)
     stale = [pk for key, pk in pending.items() if key not in rows]
     if stale:
-        Suggestion.objects.filter(pk__in=stale).delete()
+        # Still pending: one accepted or rejected since it was read is a decision, kept (PostgreSQL
+        # checks the condition again once the deciding transaction has let go of the row).
+        Suggestion.objects.filter(pk__in=stale).pending().delete()
     return _insert([row for key, row in rows.items() if key not in pending])
 
 
