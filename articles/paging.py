@@ -77,7 +77,11 @@ def _time(text: str) -> datetime.datetime | str:
     moment = datetime.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError(text)
-    return moment
+    # In UTC: PostgreSQL refuses offsets past 15:59 (a 500), and a moment before year 1 in UTC is none.
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError(text) from None
 
 
 def _rank(text: str) -> float:

@@ -33,7 +33,9 @@ class EditForm(forms.Form):
     source_type = forms.ChoiceField(
         required=False, choices=[("", "---------"), *Annotation.SourceType.choices], label=gettext_lazy("Source type")
     )
-    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Note")
+    )
     # The span last: the entity is what an editor changes most.
     start = forms.IntegerField(min_value=0, label=gettext_lazy("Start"))
     end = forms.IntegerField(min_value=1, label=gettext_lazy("End"))

@@ -97,7 +97,9 @@ def _store(article_ids: list[int]) -> int:
                 rows[key] = stored_columns(article_id, body, suggested)
     stale = [pk for key, pk in pending.items() if key not in rows]
     if stale:
-        Suggestion.objects.filter(pk__in=stale).delete()
+        # Still pending: one accepted or rejected since it was read is a decision, kept (PostgreSQL
+        # checks the condition again once the deciding transaction has let go of the row).
+        Suggestion.objects.filter(pk__in=stale).pending().delete()
     return _insert([row for key, row in rows.items() if key not in pending])
 
 
@@ -244,8 +246,17 @@ def accept_all(article: Article, kind: str, *, by) -> list[Annotation]:
     require(by, ANNOTATE, _("You may not annotate articles."))
     if kind not in Suggestion.Kind.values:
         raise ValueError(f"Unknown kind of suggestion: {kind!r}")
-    pending = Suggestion.objects.filter(article_id=article.pk, kind=kind).pending().in_text_order()
-    return [accept(suggestion, by=by) for suggestion in pending.select_related("entity")]
+    # All locked first, before any annotation locks the article (its counts trigger): locked one
+    # by one, an accept holding a later one and waiting for the article was a deadlock. One
+    # decided while this waited for it is passed over (PostgreSQL checks "pending" again).
+    pending = (
+        Suggestion.objects.select_for_update(of=("self",))
+        .filter(article_id=article.pk, kind=kind)
+        .pending()
+        .in_text_order()
+        .select_related("entity")
+    )
+    return [accept(suggestion, by=by) for suggestion in list(pending)]
 
 
 def _lock(suggestion: Suggestion) -> Suggestion:

@@ -161,6 +161,14 @@ class TestKeysetPages:
         name = "after" if "after" in parameters else "before"
         assert response.content.decode() == f"{name}: Not a place in this list: follow the list's own links."
 
+    def test_a_place_written_with_any_time_zone_is_read_not_a_500(self, client_for, editor):
+        # PostgreSQL takes offsets up to 15:59 only: the moment is sent in UTC, whatever its offset.
+        response = client_for(editor).get(LIST, {"sort": "recent", "after": "2025-06-01T10:00:00-23:00_2025-06-01_5"})
+        assert response.status_code == 200
+        # One that is no moment in UTC (before year 1) is no place in the list.
+        response = client_for(editor).get(LIST, {"sort": "recent", "after": "0001-01-01T00:00:00+01:00_2025-06-01_5"})
+        assert response.status_code == 400
+
     def test_a_page_cannot_start_after_one_row_and_end_before_another(self, client_for, editor):
         response = client_for(editor).get(LIST, {"after": "2025-06-01_5", "before": "2025-06-01_9"})
         assert response.status_code == 400

@@ -140,3 +140,63 @@ def test_two_admins_saving_one_entity_at_once_never_both_win(admin):
         with ThreadPoolExecutor(2) as pool:
             statuses = sorted(pool.map(save, [(admin, "One", entity), (other, "Two", entity)]))
         assert statuses == [200, 302], statuses  # one saved, the other was told someone came first
+
+
+def test_accept_all_racing_an_accept_of_the_same_article_is_no_deadlock(editor):
+    """Accept-all used to lock its suggestions one by one, each after the last one's annotation had
+    locked the article (the counts trigger); an accept holding a later suggestion then waited for the
+    article: a deadlock, PostgreSQL aborting one side (a 500). Accept-all now locks them all first."""
+    import threading
+
+    from django.db import transaction
+
+    from suggestions import services as suggestion_services
+    from suggestions.models import Suggestion
+    from tests.factories import make_entity
+
+    make_entity("Kim Dzsongun")
+    make_entity("Szergej Sojgu", aliases=["Sojgu"])
+    article = make_article("Kim Dzsongun Phenjanba ment. Később Sojgunak szólt, és Kim Dzsongun beszélt.")
+    suggestion_services.suggest_for_article(article)
+    pending = list(Suggestion.objects.filter(article=article, kind="entity").pending().in_text_order())
+    assert len(pending) >= 2
+    last = pending[-1]
+    locked, outcomes = threading.Event(), {}
+
+    def accept_the_last():
+        try:
+            with transaction.atomic():
+                suggestion_services._lock(last)  # as accept() does, first
+                locked.set()
+                with connection.cursor() as cursor:  # until accept-all waits for a lock
+                    for _ in range(200):
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        )
+                        if cursor.fetchone()[0]:
+                            break
+                        threading.Event().wait(0.05)
+                make_annotation(article, last.start, last.end, author=editor)  # the article's counts
+            outcomes["accept"] = "done"
+        except Exception as error:  # the outcome is what is asserted
+            outcomes["accept"] = repr(error)
+        finally:
+            connection.close()
+
+    def accept_all():
+        locked.wait(10)
+        try:
+            suggestion_services.accept_all(article, "entity", by=editor)
+            outcomes["accept-all"] = "done"
+        except Exception as error:
+            outcomes["accept-all"] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept_the_last), threading.Thread(target=accept_all)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcomes == {"accept": "done", "accept-all": "done"}, outcomes

@@ -325,3 +325,23 @@ def test_accepting_what_the_editor_annotated_so_meanwhile_takes_their_annotation
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.annotation) == ("accepted", typed)
     assert Annotation.objects.get().provenance == "typed"
+
+
+@pytest.mark.django_db
+def test_suggesting_again_keeps_a_suggestion_decided_while_it_ran(editor, monkeypatch):
+    # Suggesting reads the pending suggestions, then (the recognisers' time later) deletes those
+    # not proposed any more: one decided meanwhile is a decision, and stays.
+    sojgu = make_entity("Szergej Sojgu", aliases=["Sojgu"])
+    article = make_article(QUOTE_BODY)
+    services.suggest_for_article(article)
+    decided = one(article, "entity", "Sojgunak")
+    Entity.objects.filter(pk=sojgu.pk).update(name="Valaki Más", aliases=[])  # Sojgunak not proposed now
+    recognisers = services.suggesting.recognisers
+
+    def deciding_meanwhile():
+        services.reject(decided, by=editor)
+        return recognisers()
+
+    monkeypatch.setattr(services.suggesting, "recognisers", deciding_meanwhile)
+    services.suggest_for_article(article)
+    assert Suggestion.objects.get(pk=decided.pk).status == "rejected"

@@ -1,6 +1,8 @@
 """The suggestion endpoints on the article page: suggest, accept (as proposed and edited), reject,
 accept all of a kind; every refusal."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
@@ -130,6 +132,12 @@ class TestEdit:
     def test_without_htmx_it_is_a_page(self, client_for, editor, article):
         response = client_for(editor).get(url("edit", article, suggestion(article, "Sojgunak")))
         assert response.status_code == 200 and "<html" in response.content.decode()
+
+    def test_every_label_is_in_hungarian(self, client_for, editor, article):
+        quote = suggestion(article, "Ez lesz a jövő", "quote")
+        response = client_for(editor).get(url("edit", article, quote), headers={**HTMX, "accept-language": "hu"})
+        labels = re.findall(r"<label[^>]*>([^<]*)</label>", response.content.decode())
+        assert "Megjegyzés" in labels and "Note" not in labels
 
     def test_accepting_the_edited_suggestion_takes_the_changes(self, client_for, editor, article):
         quote = suggestion(article, "Ez lesz a jövő", "quote")
