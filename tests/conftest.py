@@ -79,3 +79,9 @@ def client_for():
 @pytest.fixture
 def sample_bytes() -> bytes:
     return SAMPLE_SEED.read_bytes()
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks go to the PostgreSQL queue, as in production, instead of running as they are enqueued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -50,3 +50,14 @@ def lapse_lease(batch: ImportBatch) -> None:
     """As if the batch's runner had not reported for longer than its lease (the runner is not told)."""
     lapsed = Now() - datetime.timedelta(seconds=settings.IMPORT_LEASE_SECONDS + 1)
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=lapsed)
+
+
+def run_queued_after_import_steps() -> None:
+    """What a worker does with the after-import steps an import queued (imports.tasks.after_import)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from imports.tasks import after_import
+
+    for queued in DBTaskResult.objects.filter(task_path="imports.tasks.after_import"):
+        after_import.call(*queued.args_kwargs["args"])
+        queued.delete()

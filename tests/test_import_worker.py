@@ -34,12 +34,6 @@ def entries() -> list[Entry]:
     return [Entry(f"corpus/{i:05d}.txt", f"date 2025-06 Cikk {i}. {filler}".encode()) for i in range(FILES)]
 
 
-@pytest.fixture
-def database_tasks(settings):
-    """Tasks go to the PostgreSQL queue, as in production, instead of running as they are enqueued."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
 def start_worker() -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay"],

@@ -13,9 +13,8 @@ from articles.indexing import fill_search_index, search_index_deferred, unindexe
 from articles.models import Article
 from imports.importing import SeedSource, import_seed_files
 from imports.running import create_batch, run_batch
-from imports.tasks import after_import
 from imports.uploads import Entry
-from tests.factories import make_article
+from tests.factories import make_article, run_queued_after_import_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +25,6 @@ def seed(name: str, text: str) -> SeedSource:
 
 def vector(article: Article):
     return Article.objects.filter(pk=article.pk).values_list("search_vector", flat=True).get()
-
-
-@pytest.fixture
-def database_tasks(settings):
-    """Tasks wait in the PostgreSQL queue, as in production, rather than running as they are enqueued."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-def run_queued_steps() -> None:
-    """What a worker would do with the queued after-import steps."""
-    for queued in DBTaskResult.objects.filter(task_path="imports.tasks.after_import"):
-        after_import.call(*queued.args_kwargs["args"])
-        queued.delete()
 
 
 class TestTheTrigger:
@@ -76,7 +62,7 @@ class TestImporting:
         queued = DBTaskResult.objects.get(task_path="imports.tasks.after_import")
         assert queued.args_kwargs["args"] == [[article.pk]]  # enqueued in the transaction that stored it
 
-        run_queued_steps()
+        run_queued_after_import_steps()
         assert Article.objects.search("Sojgunak").get() == article
         assert unindexed_count() == 0
 
@@ -85,12 +71,12 @@ class TestImporting:
         DBTaskResult.objects.all().delete()  # its step failed, or the queue was emptied
         import_seed_files([seed("b.txt", "Kim Dzsongun Moszkvába utazott.")])
 
-        run_queued_steps()
+        run_queued_after_import_steps()
         assert list(Article.objects.search("Sojgu").values_list("pk", flat=True)) == [first]
 
     def test_a_duplicate_enqueues_nothing(self, database_tasks):
         import_seed_files([seed("a.txt", "Szergej Sojgu Phenjanba utazott.")])
-        run_queued_steps()
+        run_queued_after_import_steps()
         report = import_seed_files([seed("again.txt", "Szergej Sojgu Phenjanba utazott.")])
         assert report.duplicates == 1
         assert not DBTaskResult.objects.exists()

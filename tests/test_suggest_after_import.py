@@ -1,28 +1,15 @@
 """Suggestions are made in the background for what an import stored (imports.tasks.after_import)."""
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 
 from imports.importing import SeedSource, import_seed_files
 from imports.tasks import after_import
 from suggestions.models import Suggestion
-from tests.factories import make_entity
+from tests.factories import make_entity, run_queued_after_import_steps
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "date 2025-06-09 Szergej Sojgu Phenjanba utazott. „Ez egy történelmi nap” – mondta Kim Dzsongun."
-
-
-@pytest.fixture
-def database_tasks(settings):
-    """Tasks wait in the PostgreSQL queue, as in production, rather than running as they are enqueued."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-def run_queued_steps() -> None:
-    for queued in DBTaskResult.objects.filter(task_path="imports.tasks.after_import"):
-        after_import.call(*queued.args_kwargs["args"])
-        queued.delete()
 
 
 def test_an_imported_article_has_suggestions_once_the_worker_ran_its_step(database_tasks):
@@ -33,7 +20,7 @@ def test_an_imported_article_has_suggestions_once_the_worker_ran_its_step(databa
     # Not during the import: the import only queues the step, in the transaction that stored the article.
     assert not Suggestion.objects.filter(article_id=article_id).exists()
 
-    run_queued_steps()
+    run_queued_after_import_steps()
     pending = Suggestion.objects.filter(article_id=article_id).pending()
     assert {(s.kind, s.exact, s.entity_id) for s in pending} >= {
         ("entity", "Szergej Sojgu", sojgu.pk),
@@ -58,5 +45,5 @@ def test_a_step_for_an_article_deleted_meanwhile_does_not_fail(database_tasks):
     from articles.models import Article
 
     Article.objects.filter(pk=article_id).delete()
-    run_queued_steps()
+    run_queued_after_import_steps()
     assert not Suggestion.objects.filter(article_id=article_id).exists()
