@@ -17,12 +17,11 @@ is never used.
 
 import argparse
 import json
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from suggestions.names import KIND_TABLE, LEMMAS, MODEL, KindTable, Lemmatiser, NewNames, name_key, spans
-from suggestions.train_names import NERKOR, examples
+from suggestions.train_names import NERKOR, examples, train_files
 
 NAME_PURITY = 1.0
 HEAD_MIN_COUNT = 3
@@ -102,11 +101,7 @@ def main() -> None:
     parser.add_argument("--head-purity", type=float, default=HEAD_PURITY)
     options = parser.parse_args()
 
-    files = sorted((options.nerkor / "conllup" / "train").glob("*/*.conllup"))
-    if not files:
-        sys.exit(f"no NerKor train files under {options.nerkor}/conllup/train")
-    news = [path for path in files if path.parent.name == "news"]
-    held_files = set(news[:: options.holdout]) if options.holdout else set()
+    files, held_files = train_files(options.nerkor, options.holdout)
     counts: Counter = Counter()
     kept_sentences, held = [], []
     for path in files:

@@ -175,6 +175,15 @@ def write_attributes(model_path: Path) -> None:
     model_path.with_suffix(".attributes").write_text("\n".join(attributes) + "\n", encoding="utf-8")
 
 
+def train_files(nerkor: Path, holdout: int) -> tuple[list[Path], set[Path]]:
+    """NerKor's train files, and those held out (every ``holdout``-th news file; none for 0)."""
+    files = sorted((nerkor / "conllup" / "train").glob("*/*.conllup"))
+    if not files:
+        sys.exit(f"no NerKor train files under {nerkor}/conllup/train")
+    news = [path for path in files if path.parent.name == "news"]
+    return files, set(news[::holdout]) if holdout else set()
+
+
 def main() -> None:
     import pycrfsuite
 
@@ -189,11 +198,7 @@ def main() -> None:
     options = parser.parse_args()
 
     started = time.perf_counter()
-    files = sorted((options.nerkor / "conllup" / "train").glob("*/*.conllup"))
-    if not files:
-        sys.exit(f"no NerKor train files under {options.nerkor}/conllup/train")
-    news = [path for path in files if path.parent.name == "news"]
-    held_files = set(news[:: options.holdout]) if options.holdout else set()
+    files, held_files = train_files(options.nerkor, options.holdout)
     counts: Counter = Counter()
     train, held, pairs = [], [], []
     for path in files:
