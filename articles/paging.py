@@ -136,7 +136,8 @@ def _value(key: Key, value) -> object:
 @dataclasses.dataclass
 class Page:
     """A page's rows, whether there are rows on either side, the keys of its first and last row;
-    and for showing, its number, of how many, and the total (which the list counts)."""
+    and for showing, its number, of how many, and the total (which the list counts; ``pages`` and
+    ``total`` are None when the list counted no further than newsroom.counting's bound)."""
 
     rows: list[Article]
     has_previous: bool
@@ -144,8 +145,8 @@ class Page:
     first_key: str = ""
     last_key: str = ""
     number: int = 1
-    pages: int = 1
-    total: int = 0
+    pages: int | None = 1
+    total: int | None = 0
 
     def __iter__(self):
         return iter(self.rows)

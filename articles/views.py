@@ -21,6 +21,7 @@ from articles import paging, presence, searching, services
 from articles.forms import ArticleForm, ArticleListForm
 from articles.listing import article_rows
 from articles.models import Article
+from newsroom import counting
 from newsroom.http import bad_parameters, wants_fragment
 from suggestions.views import panel_context
 
@@ -31,6 +32,9 @@ UNREAD = "unread"  # listed()'s search not read into a query yet
 DETAIL = "articles/article_detail.html"
 # Filters by what an article's annotations say: theirs to use who may read annotations.
 ANNOTATION_FILTERS = ("has", "entity", "verdict")
+# The filters the list counts per value (list_counts), and those the counts' index cannot answer.
+FACETS = ("status", "has", "verdict")
+UNINDEXED_FILTERS = ("q", "entity", "batch")
 
 
 @require_GET
@@ -47,11 +51,23 @@ def article_list(request):
     # A search's text is read into a query once (it may look up the entity catalogue).
     query = searching.article_query(filters["q"]) if filters["q"] else None
     # Per status, kind of annotation and verdict, of what the other filters select: the progress,
-    # the filters' counts, and the pages' total (so the page costs no COUNT of its own). One query.
-    counts = listed(filters, query=query, leaving_out=("status", "has", "verdict")).list_counts(
-        status=filters["status"], kind=filters["has"], verdict=filters["verdict"]
-    )
-    total = counts["status"][filters["status"]] if filters["status"] else sum(counts["status"].values())
+    # the filters' counts, and the pages' total (so the page costs no COUNT of its own). One query
+    # over the articles' rows (article_list_counts_idx), cheap however many articles there are,
+    # unless a search, an entity or an import batch narrows the list: then each match's row (and
+    # search vector) is read, seconds for a word most articles have. So such a list is counted
+    # first up to counting.MOST_COUNTED, and per value only when it finds no more.
+    counted = listed(filters, query=query, leaving_out=FACETS)
+    found_at_most = counting.bounded_count(counted) if any(filters[name] for name in UNINDEXED_FILTERS) else None
+    if found_at_most is None or found_at_most <= counting.MOST_COUNTED:
+        counts = counted.list_counts(status=filters["status"], kind=filters["has"], verdict=filters["verdict"])
+        total = counts["status"][filters["status"]] if filters["status"] else sum(counts["status"].values())
+    else:
+        counts = None
+        # The list's own total when a value is chosen, again up to the bound; None: more than that.
+        total = found_at_most
+        if any(filters[name] for name in FACETS):
+            total = counting.bounded_count(listed(filters, query=query))
+        total = None if total > counting.MOST_COUNTED else total
     articles = listed(filters, query=query).defer("body", "search_vector")
     order = form.order
     if order == "relevance":
@@ -62,10 +78,14 @@ def article_list(request):
         articles = Article.objects.filter(pk__in=list(newest)).defer("body", "search_vector")
         rank = SearchRank(F("search_vector"), query, cover_density=True)
         articles = articles.annotate(rank=Cast(rank, FloatField()))  # float8: read back as compared (paging)
-    listed_total = min(total, RANKED_MATCHES) if order == "relevance" else total
-    number, pages = filters["page"] or 1, max(1, math.ceil(listed_total / ARTICLES_PER_PAGE))
+    listed_total = RANKED_MATCHES if total is None else total
+    if order == "relevance":
+        listed_total = min(listed_total, RANKED_MATCHES)
+    number = filters["page"] or 1
+    # Not known past the bound (None), unless only the newest matches are listed.
+    pages = None if total is None and order != "relevance" else max(1, math.ceil(listed_total / ARTICLES_PER_PAGE))
     cursor = filters["after"] or filters["before"]
-    if not cursor:
+    if not cursor and pages is not None:
         number = min(number, pages)  # an old address's page number past the end: the last page
     found = paging.page(
         articles,
@@ -77,22 +97,30 @@ def article_list(request):
     )
     if filters["before"] and not found.has_previous:
         number = 1  # back at the start
-    found.number, found.pages, found.total = number, max(pages, number), total
+    found.number, found.total = number, total
+    found.pages = None if pages is None else max(pages, number)
     context = {
         "form": form,
         "page": found,
         "rows": article_rows(found.rows),
-        "progress": {
+        "more_than": counting.MOST_COUNTED,
+        "filtered": any(filters[name] for name in ArticleListForm.FILTERS),
+        "ranked": RANKED_MATCHES if order == "relevance" and (total is None or total > RANKED_MATCHES) else None,
+    }
+    if counts is not None:
+        context["progress"] = {
             "counts": [(value, label, counts["status"][value]) for value, label in Article.Status.choices],
             "done": counts["status"][Article.Status.DONE],
             "total": sum(counts["status"].values()),
-        },
-        "filtered": any(filters[name] for name in ArticleListForm.FILTERS),
-        "ranked": RANKED_MATCHES if order == "relevance" and total > RANKED_MATCHES else None,
-    }
+        }
     if may_read_annotations:
-        context["kinds"] = [(value, label, counts["kind"][value]) for value, label in AnnotationKind.choices]
-        context["verdicts"] = [(value, label, counts["verdict"][value]) for value, label in Verdict.choices]
+        # Without counts (a broad search), each value is still offered, uncounted.
+        context["kinds"] = [
+            (value, label, None if counts is None else counts["kind"][value]) for value, label in AnnotationKind.choices
+        ]
+        context["verdicts"] = [
+            (value, label, None if counts is None else counts["verdict"][value]) for value, label in Verdict.choices
+        ]
     template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
     return render(request, template, context)
 

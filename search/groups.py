@@ -19,9 +19,9 @@ from articles.models import Article
 from articles.searching import marked_snippet
 from desks import queries as desks
 from entities.models import Entity
+from newsroom.counting import MOST_COUNTED, bounded_count
 from newsroom.postgres import unaccent
 
-MOST_COUNTED = 1000
 # Articles ranked for the best matches, at most: the newest of those found (articles()).
 RANKED_AMONG = 500
 ARTICLES_SHOWN = 10
@@ -42,12 +42,6 @@ class Group:
     @property
     def count_display(self) -> str:
         return f"{MOST_COUNTED}+" if self.count > MOST_COUNTED else str(self.count)
-
-
-def bounded_count(found: QuerySet) -> int:
-    """The rows' count, up to MOST_COUNTED + 1: SELECT count(*) FROM (… LIMIT 1001), in no order,
-    so that PostgreSQL stops at the 1001st row rather than sorting every match first."""
-    return found.order_by()[: MOST_COUNTED + 1].count()
 
 
 def _address(name: str, **params) -> str:

@@ -124,6 +124,35 @@ class TestFilters:
         html = response.content.decode()
         assert "1 of 3 done" in html and "New: 2" in html and "In progress: 0" in html
 
+    def test_a_search_finding_more_than_the_bound_is_listed_without_counts_per_value(
+        self, client_for, editor, monkeypatch
+    ):
+        # Counting per value reads every match; past the bound (1,000; 2 here) the list says
+        # "more than" rather than count, yet lists and pages the matches as before.
+        monkeypatch.setattr("newsroom.counting.MOST_COUNTED", 2)
+        for n in range(3):
+            make_article(f"Cím {n}. A katonák vonultak.", status="done" if n else "new")
+        make_article("Más. Esik az eső.", status="done")
+        client = client_for(editor)
+
+        broad = client.get(LIST, {"q": "katonák"})
+        assert len(titles(broad)) == 3
+        assert "progress" not in broad.context
+        assert (broad.context["page"].total, broad.context["page"].pages) == (None, None)
+        html = broad.content.decode()
+        assert "More than 2 articles match" in html and "Page 1 · more than 2 articles" in html
+        assert [count for _, _, count in broad.context["kinds"]] == [None] * 4
+        # A chosen status is counted on its own, up to the bound: two done articles are counted.
+        done = client.get(LIST, {"q": "katonák", "status": "done"})
+        assert len(titles(done)) == 2 and done.context["page"].total == 2
+        assert "Page 1 of 1 · 2 articles" in done.content.decode()
+        # Up to the bound, every value is counted as before.
+        narrow = client.get(LIST, {"q": "eső"})
+        assert narrow.context["progress"]["total"] == 1 and narrow.context["page"].total == 1
+        # Without a search, the counts' index answers however many articles there are.
+        everything = client.get(LIST)
+        assert everything.context["progress"]["total"] == 4 and everything.context["page"].total == 4
+
 
 @pytest.mark.django_db
 class TestSorting:
