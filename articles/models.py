@@ -1,4 +1,6 @@
 import datetime
+import functools
+import operator
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -6,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Now
 from django.urls import reverse
 from django.utils import formats
@@ -60,13 +62,16 @@ LAST_ANNOTATED_OR_NEVER = Coalesce("last_annotated_at", Cast(Value("-infinity"),
 # The article's own count of each kind of annotation (kept by the database).
 COUNT_FIELDS = {kind: f"{kind}_count" for kind in AnnotationKind.values}
 
+# Each verdict's bit in Article.claim_verdict_bits.
+VERDICT_BITS = {verdict: 1 << place for place, verdict in enumerate(Verdict.values)}
+
 # The list's count conditions per filter, as SQL over the columns of article_list_counts_idx
 # (ArticleQuerySet.list_counts): (SQL, parameters) for a value. Column names are ours, values parameters.
 LIST_COUNT_CONDITIONS = {
     "status": lambda value: ("listed.status = %s", [value]),
     "kind": lambda value: (f"listed.{COUNT_FIELDS[value]} > 0", []),
-    # The count first: most articles have no claim, and it spares reading their array.
-    "verdict": lambda value: ("listed.claim_count > 0 AND listed.claim_verdicts @> ARRAY[%s]::varchar(12)[]", [value]),
+    # A bit test rather than the array's @>: a tenth of the cost, 7 times for each of 100,000 rows.
+    "verdict": lambda value: ("listed.claim_verdict_bits & %s <> 0", [VERDICT_BITS[value]]),
 }
 
 
@@ -122,7 +127,7 @@ class ArticleQuerySet(models.QuerySet):
                 # Counted by a column of the index (status), so that the index alone can answer.
                 columns.append(f"count(listed.status) FILTER (WHERE {' AND '.join(sql for sql, _ in conditions)})")
                 params += [param for _, condition_params in conditions for param in condition_params]
-        fields = ["status", *COUNT_FIELDS.values(), "claim_verdicts"]
+        fields = ["status", *COUNT_FIELDS.values(), "claim_verdict_bits"]
         inner, inner_params = self.order_by().values(*fields).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) AS listed", [*params, *inner_params])
@@ -258,6 +263,19 @@ class Article(KeptByTheDatabase):
         editable=False,
         verbose_name=gettext_lazy("verdicts of its claims"),
     )
+    # The same as bits (VERDICT_BITS), for counting: testing a bit costs a tenth of testing the array.
+    claim_verdict_bits = models.GeneratedField(
+        expression=functools.reduce(
+            operator.add,
+            (
+                Case(When(claim_verdicts__contains=[verdict], then=Value(bit)), default=Value(0))
+                for verdict, bit in VERDICT_BITS.items()
+            ),
+        ),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=gettext_lazy("verdicts of its claims, as bits"),
+    )
     # When one of its annotations was last added or changed; None when it has none (a deletion
     # leaves no time behind: the latest of the remaining ones).
     last_annotated_at = models.DateTimeField(null=True, editable=False, verbose_name=gettext_lazy("last annotated"))
@@ -296,7 +314,7 @@ class Article(KeptByTheDatabase):
             # from this index alone rather than from the table's wide rows; the date range filters it.
             models.Index(
                 fields=["status", "published_on"],
-                include=["date_precision", *COUNT_FIELDS.values(), "claim_verdicts"],
+                include=["date_precision", *COUNT_FIELDS.values(), "claim_verdict_bits"],
                 name="article_list_counts_idx",
             ),
             # The editorial queue's next article: the oldest new one (articles.queue).

@@ -229,9 +229,10 @@ COPY_STAGING = """COPY bench_search_scale_staging FROM STDIN
 INSERT_ANNOTATIONS = """
 INSERT INTO articles_annotation
     (article_id, kind, start, "end", exact, prefix, suffix, entity_id, verdict, evidence, quote_type, cue_verb,
-     source_type, note, verdict_set_by_id, verdict_set_at, author_id, created_at, updated_at)
+     source_type, note, provenance, suggestion_rule, verdict_set_by_id, verdict_set_at, author_id, created_at,
+     updated_at)
 SELECT a.id, s.kind, s.start, s."end", s.exact, s.prefix, s.suffix, s.entity_id, s.verdict, '{}', s.quote_type,
-       s.cue_verb, s.source_type, '', CASE WHEN s.verdict_set THEN s.author_id END,
+       s.cue_verb, s.source_type, '', 'typed', '', CASE WHEN s.verdict_set THEN s.author_id END,
        CASE WHEN s.verdict_set THEN now() END, s.author_id, now(), now()
   FROM bench_search_scale_staging s JOIN articles_article a ON a.content_sha256 = s.sha
  WHERE a.id BETWEEN %s AND %s

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from articles import views
-from articles.models import Article
+from articles.models import VERDICT_BITS, Article
 from tests.factories import make_annotation, make_article, span_of
 
 LIST = reverse("articles:list")
@@ -207,6 +207,20 @@ class TestFilterCounts:
         assert titles(response) == ["C"]
         assert {v: n for v, _, n in response.context["verdicts"] if n} == {"false": 1, "true": 1}
         assert {v: n for v, _, n in response.context["kinds"] if n} == {"claim": 1}
+
+    def test_the_verdict_bits_the_counts_test_follow_the_claims(self, editor):
+        article = make_article("Állítás. Egy kettő Kim.", title="A")
+        annotate(article, editor, 2, kind=Annotation.Kind.CLAIM, verdict="false")
+
+        def bits():
+            return Article.objects.values_list("claim_verdict_bits", flat=True).get(pk=article.pk)
+
+        assert bits() == VERDICT_BITS["false"]
+        claim = article.annotations.order_by("start").first()
+        Annotation.objects.filter(pk=claim.pk).update(verdict="true")
+        assert bits() == VERDICT_BITS["false"] | VERDICT_BITS["true"]
+        article.annotations.all().delete()
+        assert bits() == 0
 
     def test_the_counts_link_to_the_list_they_count(self, client_for, editor):
         article = make_article("Idézet. Egy kettő Kim.", title="A")
