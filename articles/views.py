@@ -54,21 +54,30 @@ def article_list(request):
     # the filters' counts, and the pages' total (so the page costs no COUNT of its own). One query
     # over the articles' rows (article_list_counts_idx), cheap however many articles there are,
     # unless a search, an entity or an import batch narrows the list: then each match's row (and
-    # search vector) is read, seconds for a word most articles have. So such a list is counted
-    # first up to counting.MOST_COUNTED, and per value only when it finds no more.
+    # search vector) is read, seconds for a word most articles have. So such a list's articles are
+    # found first, up to counting.MOST_COUNTED of them, and counted per value only when there are
+    # no more; they are then listed by their ids, as otherwise PostgreSQL, expecting matches all
+    # along the order, may walk the order's index testing article after article (60 ms for a
+    # name in 754 articles of 100,000, against 2 by the ids).
     counted = listed(filters, query=query, leaving_out=FACETS)
-    found_at_most = counting.bounded_count(counted) if any(filters[name] for name in UNINDEXED_FILTERS) else None
-    if found_at_most is None or found_at_most <= counting.MOST_COUNTED:
+    found = None
+    if any(filters[name] for name in UNINDEXED_FILTERS):
+        found = list(counted.order_by().values_list("pk", flat=True)[: counting.MOST_COUNTED + 1])
+    if found is None or len(found) <= counting.MOST_COUNTED:
+        if found is not None:
+            counted = Article.objects.filter(pk__in=found)
         counts = counted.list_counts(status=filters["status"], kind=filters["has"], verdict=filters["verdict"])
         total = counts["status"][filters["status"]] if filters["status"] else sum(counts["status"].values())
+        articles = listed(filters, among=found)
     else:
         counts = None
         # The list's own total when a value is chosen, again up to the bound; None: more than that.
-        total = found_at_most
+        total = len(found)
         if any(filters[name] for name in FACETS):
             total = counting.bounded_count(listed(filters, query=query))
         total = None if total > counting.MOST_COUNTED else total
-    articles = listed(filters, query=query).defer("body", "search_vector")
+        articles = listed(filters, query=query)
+    articles = articles.defer("body", "search_vector")
     order = form.order
     if order == "relevance":
         # Ranking reads each match's whole vector: only the newest matches are ranked, so that a
@@ -148,10 +157,15 @@ def article_list_download(request):
     return downloads.download(request, scope="articles", articles=articles, annotations=annotations)
 
 
-def listed(filters: dict, *, query: SearchQuery | str | None = UNREAD, leaving_out=()) -> QuerySet[Article]:
+def listed(
+    filters: dict, *, query: SearchQuery | str | None = UNREAD, leaving_out=(), among: list[int] | None = None
+) -> QuerySet[Article]:
     """The articles the list's cleaned filters select, in no order: the page and its download share it.
     Each filter is a WHERE of the articles' own row or an EXISTS, so no article is listed twice.
-    ``query`` is the search's tsquery when already read from the text; filters ``leaving_out`` are not applied."""
+    ``query`` is the search's tsquery when already read from the text; filters ``leaving_out`` are not
+    applied; ``among``: the ids of the articles all but the FACETS select, found already."""
+    if among is not None:
+        return listed({**filters, **dict.fromkeys(set(filters) - set(FACETS))}, query=None).filter(pk__in=among)
     filters = {**filters, **dict.fromkeys(leaving_out)}
     articles = Article.objects.published_within(filters["published_from"], filters["published_to"])
     if text := filters["q"]:
