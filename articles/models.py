@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from annotations.models import Annotation, AnnotationKind, Verdict
 from articles import indexing, searching
 from newsroom.models import KeptByTheDatabase
-from newsroom.postgres import choices_constraint
+from newsroom.postgres import choices_constraint, estimated_rows, planned_without
 
 
 class DatePrecision(models.TextChoices):
@@ -62,6 +62,10 @@ LAST_ANNOTATED_OR_NEVER = Coalesce("last_annotated_at", Cast(Value("-infinity"),
 # The article's own count of each kind of annotation (kept by the database).
 COUNT_FIELDS = {kind: f"{kind}_count" for kind in AnnotationKind.values}
 
+# What testing an article against a search costs (reading its vector), against taking a match
+# from the search index and sorting it: measured at 100,000 articles (ArticleQuerySet.newest_ids).
+WALK_COST_RATIO = 4
+
 # Each verdict's bit in Article.claim_verdict_bits.
 VERDICT_BITS = {verdict: 1 << place for place, verdict in enumerate(Verdict.values)}
 
@@ -105,6 +109,24 @@ class ArticleQuerySet(models.QuerySet):
         if query is None:
             return self.none().annotate(rank=Value(0.0))
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+
+    def newest_ids(self, most: int) -> list[int]:
+        """The ids of the newest ``most`` of these articles (a search's), newest first.
+
+        Two ways, each far the better at one end: walking the date index testing each article,
+        which finds them soon when most articles match (10 ms for the newest 1,000 of 90,000
+        matches) and reads a thousand vectors for every match when few do (200 ms for 1,000 of
+        6,300); or every match from the search index, sorted (15 ms for 6,300; 70 for 90,000).
+        PostgreSQL would walk for both, as it costs a vector's test as a comparison: so the walk
+        is taken only where it reads fewer articles than a sort would take (WALK_COST_RATIO), by
+        PostgreSQL's estimate of the matches, which the search index's statistics make good."""
+        ordered = self.order_by("-published_on", "-id").values_list("pk", flat=True)[:most]
+        matches = estimated_rows(self.order_by().values("pk"))
+        walked = most * estimated_rows(Article.objects.values("pk")) / max(matches, 1)
+        if walked * WALK_COST_RATIO <= matches:
+            return list(ordered)
+        with planned_without("indexscan", "seqscan"):
+            return list(ordered)
 
     def list_counts(self, *, status: str = "", kind: str = "", verdict: str = "") -> dict[str, dict[str, int]]:
         """How many of these articles have each status, annotations of each kind and a claim of

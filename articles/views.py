@@ -83,8 +83,8 @@ def article_list(request):
         # Ranking reads each match's whole vector: only the newest matches are ranked, so that a
         # word most articles have costs a bounded time, on the first page as on any.
         # Their ids first, in a query of their own: as a subquery, the planner ranks every match.
-        newest = articles.order_by("-published_on", "-id").values_list("pk", flat=True)[:RANKED_MATCHES]
-        articles = Article.objects.filter(pk__in=list(newest)).defer("body", "search_vector")
+        newest = articles.newest_ids(RANKED_MATCHES)
+        articles = Article.objects.filter(pk__in=newest).defer("body", "search_vector")
         rank = SearchRank(F("search_vector"), query, cover_density=True)
         articles = articles.annotate(rank=Cast(rank, FloatField()))  # float8: read back as compared (paging)
     listed_total = RANKED_MATCHES if total is None else total

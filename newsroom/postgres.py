@@ -5,7 +5,10 @@ that a migration holding one (the article search vector is a generated column) r
 Django's own ``Func`` and never imports this module.
 """
 
-from django.db import models
+import contextlib
+import json
+
+from django.db import connection, models, transaction
 
 # Every word that starts in lower case removed: names, mostly.
 CAPITALISED_WORDS = "regexp_replace(%(expressions)s, '\\m[[:lower:]][^[:space:]]*', '', 'g')"
@@ -45,3 +48,29 @@ def version_trigger(columns: list[str]):
             "ELSE NEW.version := OLD.version; END IF; RETURN NEW;"
         ),
     )
+
+
+@contextlib.contextmanager
+def planned_without(*methods: str):
+    """The statements inside planned without these scan methods (``"indexscan"``, ``"seqscan"``):
+    for a query whose better plan we know and PostgreSQL cannot (it costs testing an article
+    against a search as a comparison, though it reads the article's whole search vector).
+
+    ``SET LOCAL`` in a savepoint: an error rolls the settings back with it; otherwise they are
+    set back here, as an enclosing transaction (a test's) would keep them to its end."""
+    names = [f"enable_{method}" for method in methods]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+        before = cursor.fetchone()
+        for name in names:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [name])
+        yield
+        for name, value in zip(names, before, strict=True):
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def estimated_rows(queryset: models.QuerySet) -> float:
+    """How many rows PostgreSQL's planner expects the query to return (EXPLAIN, not run): for a
+    search, from the search index's statistics, close enough to choose a plan by."""
+    plan = json.loads(queryset.explain(format="json"))
+    return float(plan[0]["Plan"]["Plan Rows"])

@@ -61,10 +61,11 @@ def articles(text: str, *, by_date: bool) -> Group:
     if query is None:
         rows = []
     elif by_date:
-        rows = list(found.with_headline(query).only(*fields).order_by(*newest)[:ARTICLES_SHOWN])
+        shown = Article.objects.filter(pk__in=found.newest_ids(ARTICLES_SHOWN))
+        rows = list(shown.with_headline(query).only(*fields).order_by(*newest))
     else:
         if count > RANKED_AMONG:
-            found = Article.objects.filter(pk__in=found.order_by(*newest).values("pk")[:RANKED_AMONG])
+            found = Article.objects.filter(pk__in=found.newest_ids(RANKED_AMONG))
         rows = list(found.ranked_by(query).only(*fields).order_by("-rank", *newest)[:ARTICLES_SHOWN])
     for article in rows:
         article.snippet = marked_snippet(article.headline)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from articles import views
-from articles.models import VERDICT_BITS, Article
+from articles.models import VERDICT_BITS, Article, DatePrecision
 from tests.factories import make_annotation, make_article, span_of
 
 LIST = reverse("articles:list")
@@ -284,3 +284,35 @@ class TestRows:
         assert f'<a href="/articles/{article.pk}/">&lt;b&gt;&quot;Cím&quot;&lt;/b&gt; &amp; más</a>' in html
         assert '<span class="status status-new">New</span>' in html
         assert '<span title="Claims">2 cl</span>' in html and '<span title="Quotes">0 qt</span>' in html
+
+
+@pytest.mark.django_db
+class TestNewestIds:
+    """ArticleQuerySet.newest_ids: the same articles whichever way PostgreSQL is made to find them."""
+
+    @pytest.mark.parametrize("ratio", [0, 10**9], ids=["walking the dates", "sorting the matches"])
+    def test_the_newest_matches_newest_first(self, ratio, monkeypatch):
+        monkeypatch.setattr("articles.models.WALK_COST_RATIO", ratio)
+        made = [
+            make_article(
+                f"Cikk {n}. {'A katonák' if n % 3 else 'Az eső'} szövege.",
+                published_on=datetime.date(2025, 1, 1 + n),
+                date_precision=DatePrecision.DAY,
+            )
+            for n in range(12)
+        ]
+        found = Article.objects.search("katonák")
+        expected = [a.pk for a in sorted((a for a in made if made.index(a) % 3), key=lambda a: a.published_on)][::-1]
+        assert found.newest_ids(5) == expected[:5]
+
+    def test_the_planner_settings_are_set_back_afterwards(self):
+        from django.db import connection
+
+        from newsroom.postgres import planned_without
+
+        with planned_without("indexscan", "seqscan"), connection.cursor() as cursor:
+            cursor.execute("SHOW enable_indexscan")
+            assert cursor.fetchone() == ("off",)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
+            assert cursor.fetchone() == ("on", "on")
