@@ -110,6 +110,17 @@ class ArticleQuerySet(models.QuerySet):
             return self.none().annotate(rank=Value(0.0))
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
 
+    def found_ids(self, most: int) -> list[int]:
+        """Up to ``most`` ids of these articles (a search's), in no order, the search index's way.
+
+        PostgreSQL would rather read the table, testing article after article until it has
+        enough, as it costs a test as a comparison though it reads the article's whole vector:
+        83 ms to find 1,000 of a word's 6,300 matches, against 2 ms from the index (and 7 against
+        10 for a word in most articles). Only a phrase costs more this way (18 ms against 11 for
+        one in most articles), as each match found is read to check the words' order."""
+        with planned_without("indexscan", "seqscan"):
+            return list(self.order_by().values_list("pk", flat=True)[:most])
+
     def newest_ids(self, most: int) -> list[int]:
         """The ids of the newest ``most`` of these articles (a search's), newest first.
 

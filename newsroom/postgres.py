@@ -60,13 +60,15 @@ def planned_without(*methods: str):
     set back here, as an enclosing transaction (a test's) would keep them to its end."""
     names = [f"enable_{method}" for method in methods]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
-        before = cursor.fetchone()
-        for name in names:
-            cursor.execute("SELECT set_config(%s, 'off', true)", [name])
+        # Read, then set (a select list is computed left to right): one round trip.
+        read = ", ".join(["current_setting(%s)"] * len(names))
+        cursor.execute(f"SELECT {read}, {', '.join(["set_config(%s, 'off', true)"] * len(names))}", names + names)
+        before = cursor.fetchone()[: len(names)]
         yield
-        for name, value in zip(names, before, strict=True):
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [param for pair in zip(names, before, strict=True) for param in pair],
+        )
 
 
 def estimated_rows(queryset: models.QuerySet) -> float:
