@@ -1,13 +1,16 @@
+import re
 from functools import cache
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest, Length, Substr, Upper
+from django.db.models.functions import Concat, Greatest, Length, Substr, Upper
 from django.utils.translation import gettext_lazy
 
+from entities.spelling import unaccented
 from newsroom.postgres import choices_constraint, unaccent, version_trigger
 
 # The columns whose change is a new version of an annotation: all but the bookkeeping ones.
@@ -84,7 +87,44 @@ def text_order(annotation) -> tuple[int, int, int]:
     return annotation.start, -annotation.end, annotation.pk
 
 
+# A word of the text typed whose unaccented form PostgreSQL's unaccent() gives alike: Hungarian
+# letters and digits (annotations.models.AnnotationQuerySet.containing()).
+PLAIN_WORD = re.compile(r"[0-9a-záéíóöőúüű]+")
+
+
+def words_vector():
+    """The words of an annotation's text, case and accents aside, as the word indexes hold them
+    (annotation_quote_words_tsv, annotation_claim_words_tsv)."""
+    return SearchVector(Upper(unaccent("exact")), config="simple")
+
+
 class AnnotationQuerySet(models.QuerySet):
+    def containing(self, words: str, *, or_of=None):
+        """Those whose text holds ``words`` as typed, case and accents aside: a quote's or a
+        claim's, by the expression of their trigram indexes (annotation_quote_words_trgm,
+        annotation_claim_words_trgm).
+
+        Trigrams of several common words in a row are each in most rows, and the index reads
+        them all (60 ms for a phrase in 108,000 of 256,000 claims). So when the words are
+        several, the rows are first narrowed by the word indexes (annotation_*_words_tsv): every
+        word inside the text typed is a whole word of the row, the last one the start of one (the
+        first may be the end of one: not used). Testing the text as typed then reads the rows the
+        words found, the trigram index not asked (its expression is written another way).
+
+        ``or_of``: an entity whose annotations are wanted as well (one query, each way by its index)."""
+        key = Upper(unaccent(Value(words)))
+        typed = words.casefold().split(" ")
+        inner, last = typed[1:-1], typed[-1] if len(typed) > 1 else ""
+        if last and all(PLAIN_WORD.fullmatch(word) for word in [*inner, last]):
+            lexemes = [unaccented(word) for word in inner] + [unaccented(last)]
+            raw = " & ".join(f"'{lexeme}'" for lexeme in lexemes[:-1]) + (" & " if inner else "") + f"'{lexemes[-1]}':*"
+            # Concat(…, ''): the same text, not the trigram index's expression.
+            found = self.alias(words_key=Upper(unaccent(Concat("exact", Value("")))), words_vector=words_vector())
+            matching = Q(words_vector=SearchQuery(raw, config="simple", search_type="raw"), words_key__contains=key)
+        else:
+            found, matching = self.alias(words_key=Upper(unaccent("exact"))), Q(words_key__contains=key)
+        return found.filter(matching if or_of is None else matching | Q(entity=or_of))
+
     def in_text_order(self):
         """The database's side of text_order()."""
         return self.order_by("start", "-end", "pk")
@@ -268,6 +308,9 @@ class Annotation(models.Model):
                 condition=Q(kind=AnnotationKind.CLAIM),
                 name="annotation_claim_words_trgm",
             ),
+            # The same, for words of several: each word a lexeme (AnnotationQuerySet.containing()).
+            GinIndex(words_vector(), condition=Q(kind=AnnotationKind.QUOTE), name="annotation_quote_words_tsv"),
+            GinIndex(words_vector(), condition=Q(kind=AnnotationKind.CLAIM), name="annotation_claim_words_tsv"),
         ]
         constraints = [
             # One annotation per author, kind and span: pressing the key twice, or sending the

@@ -9,12 +9,10 @@ per verdict), and the speaker or claimant when one is chosen. The filters each h
 import datetime
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Upper
 
 from annotations.models import Annotation
 from articles.models import DatePrecision
 from entities.models import Entity
-from newsroom.postgres import unaccent
 
 # What a row of a desk shows, and nothing more: an article's body can be long.
 DESK_FIELDS = [
@@ -40,11 +38,7 @@ def quotes(
     if quote_type:
         found = found.filter(quote_type=quote_type)
     if words:
-        # Case and accents aside, the words as typed anywhere in the quote: the same expression
-        # as the trigram index annotation_quote_words_trgm, which serves it.
-        found = found.alias(words_key=Upper(unaccent("exact"))).filter(
-            words_key__contains=Upper(unaccent(Value(words)))
-        )
+        found = found.containing(words)  # case and accents aside, the words as typed anywhere in the quote
     return found
 
 

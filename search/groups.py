@@ -7,8 +7,7 @@ pages that show all of it. A group is there only for someone who may read what i
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Upper
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -20,7 +19,6 @@ from articles.searching import marked_snippet
 from desks import queries as desks
 from entities.models import Entity
 from newsroom.counting import MOST_COUNTED, bounded_count
-from newsroom.postgres import unaccent
 
 # Articles ranked for the best matches, at most: the newest of those found (articles()).
 RANKED_AMONG = 500
@@ -104,16 +102,14 @@ def _desk(name: str, parameter: str, entity: Entity) -> str:
 
 
 def _annotations(kind: str, text: str, entity: Entity | None) -> QuerySet[Annotation]:
-    """Quotes or claims with the words typed in them, as typed (case and accents aside: the
-    expression of the trigram indexes annotation_quote_words_trgm and annotation_claim_words_trgm),
-    or by the entity the words name. The search box's syntax is not part of the words: a
-    "phrase" is looked for without its quote marks, and -excluded words not at all."""
-    matching = Q(pk__in=[])
+    """Quotes or claims with the words typed in them, as typed (case and accents aside:
+    AnnotationQuerySet.containing()), or by the entity the words name. The search box's syntax
+    is not part of the words: a "phrase" is looked for without its quote marks, and -excluded
+    words not at all."""
+    of_kind = Annotation.objects.filter(kind=kind)
     if words := _plain_words(text):
-        matching = Q(words_key__contains=Upper(unaccent(Value(words))))
-    if entity is not None:
-        matching |= Q(entity=entity)
-    return Annotation.objects.filter(kind=kind).alias(words_key=Upper(unaccent("exact"))).filter(matching)
+        return of_kind.containing(words, or_of=entity)
+    return of_kind.filter(entity=entity) if entity is not None else of_kind.none()
 
 
 def _plain_words(text: str) -> str:

@@ -30,6 +30,9 @@ BODY = (
 )
 
 
+HEROES, SOLDIERS = "Hősök voltak, mind egy szálig", "12 ezer katonaság"
+
+
 def article(published_on=datetime.date(2025, 6, 9), precision=DatePrecision.DAY, title="Hősök", body=BODY) -> Article:
     # The title too in the body, so that each article's text (and its hash) is its own.
     return make_article(f"{title}. {body}", title=title, published_on=published_on, date_precision=precision)
@@ -218,6 +221,25 @@ class TestQuoteDesk:
         quote(a, "Hősök voltak, mind egy szálig", author=editor)
         quote(a, "a katonák hazatértek", author=editor)
         assert rows(client_for(editor).get(QUOTES, {"words": words})) == ["Hősök voltak, mind egy szálig"]
+
+    @pytest.mark.parametrize(
+        ("words", "expected"),
+        [
+            ("ősök voltak", [HEROES]),  # the first word the end of one, the last a whole one
+            ("mind egy szál", [HEROES]),  # the last word the start of one
+            ("MIND EGY SZÁLIG", [HEROES]),
+            ("voltak, mind egy", [HEROES]),  # punctuation: the trigram index alone
+            ("12 ezer katona", [SOLDIERS]),  # digits are words too
+            ("mind eg szálig", []),  # an inner word must be whole
+            ("voltak mind", []),  # as typed: the comma is not there
+            ("egy szálig mind", []),
+        ],
+    )
+    def test_several_words_are_found_as_typed_through_the_word_index(self, client_for, editor, words, expected):
+        a = article(body=f"Azt mondta: {HEROES}. Más szerint {SOLDIERS} volt.")
+        quote(a, HEROES, author=editor)
+        quote(a, SOLDIERS, author=editor)
+        assert rows(client_for(editor).get(QUOTES, {"words": words})) == expected
 
     @pytest.mark.parametrize("words", ["%", "_", "\\"])
     def test_wildcards_typed_are_taken_as_written(self, client_for, editor, words):
