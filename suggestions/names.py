@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from suggestions.recognisers import WORD, Suggestion, stems, unaccented
@@ -24,7 +25,10 @@ MODELS = Path(__file__).resolve().parent / "models"
 MODEL = MODELS / "names.crfsuite"
 LEMMAS = MODELS / "names-lemmas.json"
 KIND_TABLE = MODELS / "names-kinds.json"
+KIND_MODEL = MODELS / "names-kinds.crfsuite"
 
+# How much the kind classifier's probabilities count against the CRF's marginals (chosen on held-out train news).
+CLASSIFIER_WEIGHT = 0.5
 KINDS = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other"}
 TOKEN = re.compile(WORD.pattern + r"|[^\s]")
 PARAGRAPH = re.compile(r"[^\n]+")
@@ -311,19 +315,75 @@ class KindTable:
         return self.after.get(after) if after else None
 
 
+def span_features(words: list[str], first: int, last: int, lemmatise) -> list[str]:
+    """What a whole name says of its kind, once its span is found (the kind classifier's features): its words and
+    their base forms, its first and head (last) word with the head's endings ('takarékbank' → 'bank', 'egyetem'),
+    the case ending its last word takes, its length and shape, and the words either side of it."""
+    name = words[first:last]
+    lettered = [word for word in name if any(c.isalpha() for c in word)] or name
+    bases = [lemmatise(word).lower() if word[:1].isupper() else word.lower() for word in lettered]
+    head, last_word = bases[-1], lettered[-1]
+    features = ["b", f"n={min(len(lettered), 4)}", "f=" + bases[0], "h=" + head, "k=" + " ".join(bases)]
+    features += ["l=" + base for base in bases]
+    features += ["w=" + word.lower() for word in lettered]
+    features += [f"b2={a}|{b}" for a, b in pairwise(bases)]
+    features += [f"hs{n}={head[-n:]}" for n in range(2, 8) if len(head) > n]
+    features += [f"fs{n}={bases[0][-n:]}" for n in range(2, 5) if len(bases[0]) > n and len(bases) > 1]
+    lower = last_word.lower()
+    features.append("e=" + (lower[len(head) :] if lower.startswith(head) else "?"))
+    features.append("s=" + " ".join(shape(word) for word in name))
+    if any(word.isupper() and len(word) > 1 for word in lettered):
+        features.append("allcap" if len(lettered) > 1 else "acronym")
+    if any(c.isdigit() for word in name for c in word):
+        features.append("digit")
+    if any(not word[:1].isupper() for word in lettered):
+        features.append("lower_word")
+    features.append("-1=" + (neighbour(words[first - 1]) if first > 0 else "BOS"))
+    features.append("-2=" + (neighbour(words[first - 2]) if first > 1 else "BOS"))
+    features.append("+1=" + (neighbour(words[last]) if last < len(words) else "EOS"))
+    features.append("+2=" + (neighbour(words[last + 1]) if last + 1 < len(words) else "EOS"))
+    after = words[last] if last < len(words) else ""
+    if after[:1].islower() and len(after) > 4:
+        features.append("+1s3=" + after[-3:])
+    return features
+
+
+class KindClassifier:
+    """The kind of a whole name (suggestions/train_kinds.py): a maximum-entropy classifier (CRFsuite trained on
+    sequences of one item, which is logistic regression) over ``span_features``."""
+
+    def __init__(self, path: Path = KIND_MODEL):
+        import pycrfsuite
+
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(path))
+
+    @classmethod
+    def load(cls, path: Path = KIND_MODEL) -> "KindClassifier | None":
+        return cls(path) if path.exists() else None
+
+    def __call__(self, features: list[str]) -> dict[str, float]:
+        """The probability of each kind."""
+        self.tagger.set([features])
+        return {kind: self.tagger.marginal(kind, 0) for kind in KINDS}
+
+
 class NewNames:
     """Names the CRF finds, as candidate entities: kind, base form and a confidence (the CRF's marginals)."""
 
     kind = "entity"
     rule = "crf-names"
 
-    def __init__(self, model: Path = MODEL, lemmas: Path = LEMMAS, kinds: Path = KIND_TABLE):
+    def __init__(
+        self, model: Path = MODEL, lemmas: Path = LEMMAS, kinds: Path = KIND_TABLE, kind_model: Path = KIND_MODEL
+    ):
         import pycrfsuite
 
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model))
         self.lemmatise = Lemmatiser.load(lemmas)
         self.kinds = KindTable.load(kinds)
+        self.classifier = KindClassifier.load(kind_model)
         attributes = Path(model).with_suffix(".attributes")
         self.known = frozenset(attributes.read_text(encoding="utf-8").splitlines()) if attributes.exists() else None
         self.cache: dict = {}
@@ -362,20 +422,32 @@ class NewNames:
                 )
         return found
 
-    def kind_of(self, words: list[str], first: int, last: int, table: bool = True) -> str:
+    def kind_of(self, words: list[str], first: int, last: int) -> str:
         """A span's kind, once its sentence is tagged: the kind table's, where it knows the name or its head word;
-        else the kind with the highest marginal summed over the span's tokens (B- and I- alike), so that every
-        word of the name has its say, not only the first. (``table=False``: the marginals alone, to compare.)"""
-        if table:
-            name, head = name_key(words[first:last], self.lemmatise)
-            after = words[last] if last < len(words) and words[last][:1].islower() else ""
-            known = self.kinds(name, head, after.lower())
-            if known is not None:
-                return known
+        else the kind classifier's probabilities blended with the CRF's marginals averaged over the span's tokens
+        (weighed by ``CLASSIFIER_WEIGHT``), or those marginals alone without a classifier.
+
+        The CRF reads a name mostly by its first word and its neighbours; the classifier reads the whole span (its
+        head word and that word's endings, its length and shape, the words around it), and the two err apart."""
+        name, head = name_key(words[first:last], self.lemmatise)
+        after = words[last] if last < len(words) and words[last][:1].islower() else ""
+        known = self.kinds(name, head, after.lower())
+        if known is not None:
+            return known
+        crf = self.marginals(first, last)
+        if self.classifier is None:
+            return max(crf, key=crf.__getitem__)
+        said = self.classifier(span_features(words, first, last, self.lemmatise))
+        return max(KINDS, key=lambda kind: CLASSIFIER_WEIGHT * said[kind] + (1 - CLASSIFIER_WEIGHT) * crf[kind])
+
+    def marginals(self, first: int, last: int) -> dict[str, float]:
+        """Each kind's CRF marginal (B- and I- alike) averaged over the span's tokens of the sentence last tagged, so
+        that every word of the name has its say, not only the first."""
         marginal = self.tagger.marginal
-        return max(
-            KINDS, key=lambda kind: sum(marginal("B-" + kind, i) + marginal("I-" + kind, i) for i in range(first, last))
-        )
+        return {
+            kind: sum(marginal("B-" + kind, i) + marginal("I-" + kind, i) for i in range(first, last)) / (last - first)
+            for kind in KINDS
+        }
 
     def base_form(self, body: str, toks: list[tuple[int, int, str]]) -> str:
         """Each word's lemma, the text between words kept: 'Azimdzsan Aszkarovot' → 'Azimdzsan Aszkarov'."""

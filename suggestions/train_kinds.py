@@ -1,26 +1,43 @@
-"""The new-name recogniser's kind table (suggestions/names.py, KindTable) from NYTK-NerKor's train split.
+"""The new-name recogniser's kind table and kind classifier (suggestions/names.py, KindTable and KindClassifier)
+from NYTK-NerKor's train split.
 
-    .venv/bin/python -m suggestions.train_kinds [--nerkor DIR] [--out DIR] [--holdout K]
+    .venv/bin/python -m suggestions.train_kinds [--nerkor DIR] [--out DIR] [--holdout K] [--c1 X] [--c2 X]
 
 Counts the kinds of NerKor train's gold names (every genre), keyed as the recogniser keys them
 (suggestions.names.name_key: base forms by the committed lemmatiser, lower case): whole names, and
 the head words (last words) of names of two words or more. A whole name is kept when at least
 NAME_PURITY of its occurrences have one kind; a head word when it ends at least HEAD_MIN_COUNT
-names and HEAD_PURITY of them have one kind. Writes suggestions/models/names-kinds.json; the CRF is
-not retrained (`make train-names` runs this after it). With --holdout K the table is built without
+names and HEAD_PURITY of them have one kind. Then trains the kind classifier on the same gold names
+(suggestions.names.span_features; CRFsuite on sequences of one item, CLASSIFIER_PARAMS). Writes
+suggestions/models/names-kinds.json and names-kinds.crfsuite; the CRF is not retrained (`make
+train-names` runs this after it). With --holdout K the table and the classifier are built without
 every K-th news file and the kinds of the CRF's exact spans in those files are scored: the CRF's
-first token, the summed marginals, and the table over them. (The committed CRF was trained on all of
-train, the held-out files included, so its own kinds score high there: the table's gain is
-understated.) NerKor's devel split gives the reported figure (bench/suggest_names.py); its test split
-is never used.
+first token, its marginals, the table over them, and the classifier blended with the marginals at
+several weights, with and without the table first. Use it with a CRF trained without the same files
+(`python -m suggestions.train_names --holdout K --out DIR`, then `--out DIR` here): the committed
+CRF saw them, so its own kinds score high there. NerKor's devel split gives the reported figure
+(bench/suggest_names.py); its test split is never used.
 """
 
 import argparse
 import json
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from suggestions.names import KIND_TABLE, LEMMAS, MODEL, KindTable, Lemmatiser, NewNames, name_key, spans
+from suggestions.names import (
+    KIND_MODEL,
+    KIND_TABLE,
+    KINDS,
+    LEMMAS,
+    MODEL,
+    KindTable,
+    Lemmatiser,
+    NewNames,
+    name_key,
+    span_features,
+    spans,
+)
 from suggestions.train_names import NERKOR, examples, train_files
 
 NAME_PURITY = 1.0
@@ -29,6 +46,8 @@ HEAD_PURITY = 0.9
 AFTER_MIN_COUNT = 5  # the word after a name ('szóvivője' → ORG, 'polgármestere' → LOC), for names the rest misses
 AFTER_PURITY = 0.9
 MIN_COMPOUND = 4  # a compound head's known ending is at least this long ('bank', 'párt', 'kupa')
+# The kind classifier's CRFsuite settings: L-BFGS, L1 (c1, which keeps it small) and L2 (c2).
+CLASSIFIER_PARAMS = {"c1": 0.5, "c2": 0.01, "max_iterations": 200}
 
 
 def kept(counts: dict[str, Counter], min_count: int, purity: float) -> dict[str, str]:
@@ -62,33 +81,53 @@ def build(sentences, lemmatise, name_purity=NAME_PURITY, head_min=HEAD_MIN_COUNT
     }
 
 
-def score(recogniser: NewNames, held: list) -> str:
+def train_classifier(sentences, lemmatise, path: Path, params: dict = CLASSIFIER_PARAMS) -> None:
+    """The kind classifier (suggestions.names.KindClassifier) from the gold names of ``sentences``: one sequence of
+    one item per name."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for words, labels in sentences:
+        for first, last, kind in spans(labels):
+            trainer.append([span_features(words, first, last, lemmatise)], [kind])
+    trainer.set_params({**CLASSIFIER_PARAMS, **params})
+    trainer.train(str(path))
+
+
+def score(recogniser: NewNames, held: list, weights=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)) -> str:
+    """How often each way of deciding kinds is right on the CRF's exact spans in the held-out sentences, per kind."""
     from suggestions.names import sequence_features
 
-    right, fired, fired_right = Counter(), Counter(), Counter()
-    n = 0
+    found = []  # (truth, first token's kind, CRF marginals, table's kind or None, classifier's probabilities)
     for words, gold_labels in held:
         gold = {(a, b): k for a, b, k in spans(gold_labels)}
         labels = recogniser.tagger.tag(sequence_features(words, recogniser.lemmatise, recogniser.known))
         for first, last, kind in spans(labels):
             if (first, last) not in gold:
                 continue
-            n += 1
-            truth = gold[first, last]
-            right["first token"] += kind == truth
-            right["summed marginals"] += recogniser.kind_of(words, first, last, table=False) == truth
-            right["table, then summed marginals"] += recogniser.kind_of(words, first, last) == truth
             name, head = name_key(words[first:last], recogniser.lemmatise)
             after = words[last] if last < len(words) and words[last][:1].islower() else ""
-            said = recogniser.kinds(name, head, after.lower())
-            if said is not None:
-                fired[" " in name] += 1
-                fired_right[" " in name] += said == truth
-    table = ", ".join(
-        f"{what}: the table speaks for {fired[many]}, right {fired_right[many] / max(fired[many], 1):.1%}"
-        for many, what in ((False, "one word"), (True, "several"))
-    )
-    return ", ".join(f"{how} {k / max(n, 1):.1%}" for how, k in right.items()) + f" (of {n} exact spans); {table}"
+            said = recogniser.classifier(span_features(words, first, last, recogniser.lemmatise))
+            table = recogniser.kinds(name, head, after.lower())
+            found.append((gold[first, last], kind, recogniser.marginals(first, last), table, said))
+
+    def blend(crf, said, weight):
+        return max(KINDS, key=lambda kind: weight * said[kind] + (1 - weight) * crf[kind])
+
+    ways = {
+        "first token": lambda truth, kind, crf, table, said: kind,
+        "marginals": lambda truth, kind, crf, table, said: max(crf, key=crf.__getitem__),
+        "table, marginals": lambda truth, kind, crf, table, said: table or max(crf, key=crf.__getitem__),
+    }
+    for weight in weights:
+        ways[f"blend {weight}"] = lambda truth, kind, crf, table, said, w=weight: blend(crf, said, w)
+        ways[f"table, blend {weight}"] = lambda truth, kind, crf, table, said, w=weight: table or blend(crf, said, w)
+    lines = [f"of {len(found)} exact spans (" + ", ".join(f"{k} {sum(f[0] == k for f in found)}" for k in KINDS) + ")"]
+    for how, decide in ways.items():
+        right = Counter(truth for truth, *rest in found if decide(truth, *rest) == truth)
+        per_kind = ", ".join(f"{k} {right[k] / max(sum(f[0] == k for f in found), 1):.1%}" for k in KINDS)
+        lines.append(f"  {how:22} {right.total() / max(len(found), 1):.1%}  ({per_kind})")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -99,6 +138,8 @@ def main() -> None:
     parser.add_argument("--name-purity", type=float, default=NAME_PURITY)
     parser.add_argument("--head-min", type=int, default=HEAD_MIN_COUNT)
     parser.add_argument("--head-purity", type=float, default=HEAD_PURITY)
+    parser.add_argument("--c1", type=float, default=CLASSIFIER_PARAMS["c1"], help="the kind classifier's L1")
+    parser.add_argument("--c2", type=float, default=CLASSIFIER_PARAMS["c2"], help="the kind classifier's L2")
     options = parser.parse_args()
 
     files, held_files = train_files(options.nerkor, options.holdout)
@@ -110,14 +151,21 @@ def main() -> None:
     lemmatise = Lemmatiser.load(options.out / LEMMAS.name)
     table = build(kept_sentences, lemmatise, options.name_purity, options.head_min, options.head_purity)
     print(f"{len(kept_sentences)} sentences: {len(table['names'])} names, {len(table['heads'])} head words kept")
+    params = {"c1": options.c1, "c2": options.c2}
     if held:
-        recogniser = NewNames(options.out / MODEL.name, options.out / LEMMAS.name)
-        recogniser.kinds = KindTable(table)
-        print(f"held-out news ({len(held)} sentences):", score(recogniser, held))
-        return  # a table built without the held-out files is not the one to commit
+        # A table and a classifier built without the held-out files are not the ones to commit.
+        with tempfile.TemporaryDirectory() as scratch:
+            classifier = Path(scratch) / KIND_MODEL.name
+            train_classifier(kept_sentences, lemmatise, classifier, params)
+            recogniser = NewNames(options.out / MODEL.name, options.out / LEMMAS.name, kind_model=classifier)
+            recogniser.kinds = KindTable(table)
+            print(f"held-out news ({len(held)} sentences), kind right:", score(recogniser, held))
+        return
     path = options.out / KIND_TABLE.name
     path.write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
     print(f"written {path}")
+    train_classifier(kept_sentences, lemmatise, options.out / KIND_MODEL.name, params)
+    print(f"written {options.out / KIND_MODEL.name}, {(options.out / KIND_MODEL.name).stat().st_size / 1e3:.0f} kB")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,18 @@ the catalogue's mentions."""
 
 import pytest
 
-from suggestions.names import KindTable, Lemmatiser, NewNames, name_key, new_names, outside, shape, spans, tokens
+from suggestions.names import (
+    KindTable,
+    Lemmatiser,
+    NewNames,
+    name_key,
+    new_names,
+    outside,
+    shape,
+    span_features,
+    spans,
+    tokens,
+)
 from suggestions.recognisers import CatalogueEntry, CatalogueMentions
 
 
@@ -91,7 +102,42 @@ def test_an_unseen_name_headed_by_a_known_word_takes_its_kind_over_the_crfs():
     assert found(body) == [("Kárpáti Hegyibank", "organisation", "Kárpáti Hegyibank")]
     crf_alone = NewNames()
     crf_alone.kinds = KindTable({"names": {}, "heads": {}})
+    crf_alone.classifier = None
     assert [s.entity_kind for s in crf_alone.suggest(body)] == ["place"]
+
+
+def without_table() -> NewNames:
+    recogniser = NewNames()
+    recogniser.kinds = KindTable({"names": {}, "heads": {}})
+    return recogniser
+
+
+def classified(sentence: str, first: int, last: int) -> str:
+    """The kind classifier's most probable kind for words[first:last] of a sentence split on spaces."""
+    recogniser = new_names()
+    said = recogniser.classifier(span_features(sentence.split(), first, last, recogniser.lemmatise))
+    return max(said, key=said.__getitem__)
+
+
+def test_the_kind_classifier_calls_a_name_headed_by_an_unseen_compound_bank_an_organisation():
+    assert classified("Tegnap a Kárpáti Hegyibank is csatlakozott .", 2, 4) == "ORG"
+    # Without the kind table, the classifier turns the CRF's place into an organisation.
+    assert [s.entity_kind for s in without_table().suggest("Tegnap a Kárpáti Hegyibank is csatlakozott.")] == [
+        "organisation"
+    ]
+
+
+def test_the_kind_classifier_calls_a_town_with_an_inessive_ending_a_place():
+    assert classified("A fesztivált idén Pusztaszabolcsban rendezik meg .", 3, 4) == "LOC"
+    body = "A fesztivált idén Pusztaszabolcsban rendezik meg."
+    assert ("Pusztaszabolcsban", "place") in [(s.text, s.entity_kind) for s in without_table().suggest(body)]
+
+
+def test_the_kind_classifier_reads_the_words_around_a_name():
+    # The same unknown word: a person when it follows 'mondta' (said), an organisation when its 'elnöke' (chairman)
+    # follows it.
+    assert classified("– Ez így nem mehet tovább – mondta Kvarkovics .", 7, 8) == "PER"
+    assert classified("A Kvarkovics elnöke szerint a párt nem lép vissza .", 1, 2) == "ORG"
 
 
 def test_the_kind_table_knows_whole_names_then_head_words_then_compound_heads_then_the_word_after():
