@@ -439,7 +439,12 @@ def main() -> None:
 
 # --- measuring -------------------------------------------------------------------------------
 
-SEQ_SCAN = re.compile(r"Seq Scan on (articles_article|articles_annotation)\b")
+# A sequential scan of articles or annotations, and how many rows it read (those it returned and
+# those its filter removed, in all its loops): a Limit may stop it after a few.
+SEQ_SCAN = re.compile(
+    r"Seq Scan on (articles_article|articles_annotation)\b.*?actual time=\S+ rows=(\d+) loops=(\d+)\)"
+    r"(?:\n[^\n]*Filter: [^\n]*)?(?:\n\s*Rows Removed by Filter: (\d+))?"
+)
 NEXT_LINK = re.compile(r'<a href="([^"]*)"[^>]*rel="next"')
 # The queries each case is about; the session's and permissions' are left out.
 MAIN_TABLES = re.compile(r'"(articles_article|articles_annotation|articles_entity)"')
@@ -525,14 +530,21 @@ def plans(client, path: str) -> tuple[list[str], list[str]]:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     found, scanned = [], []
-    with connection.cursor() as cursor:
+    # Replayed in order, in one transaction: the planner settings the app sets for a statement
+    # (newsroom.postgres.planned_without, set_config(…, true)) apply to its plan here too.
+    with transaction.atomic(), connection.cursor() as cursor:
         for query in captured.captured_queries:
             sql = query["sql"]
+            if "set_config(" in sql:
+                cursor.execute(sql)
+                continue
             if not sql.lstrip().upper().startswith("SELECT") or not MAIN_TABLES.search(sql):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            scanned += SEQ_SCAN.findall(plan)
+            for table, rows, loops, removed in SEQ_SCAN.findall(plan):
+                read = (int(rows) + int(removed or 0)) * int(loops)
+                scanned.append(f"{table} ({read:,} rows read)")
             found.append(f"{sql}\n{plan}")
     return found, scanned
 

@@ -74,5 +74,7 @@ def planned_without(*methods: str):
 def estimated_rows(queryset: models.QuerySet) -> float:
     """How many rows PostgreSQL's planner expects the query to return (EXPLAIN, not run): for a
     search, from the search index's statistics, close enough to choose a plan by."""
-    plan = json.loads(queryset.explain(format="json"))
-    return float(plan[0]["Plan"]["Plan Rows"])
+    explained = queryset.explain(format="json")
+    if not explained:  # a query Django knows finds nothing (.none()) is not sent
+        return 0.0
+    return float(json.loads(explained)[0]["Plan"]["Plan Rows"])

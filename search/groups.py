@@ -104,24 +104,28 @@ def _desk(name: str, parameter: str, entity: Entity) -> str:
 def _annotations(kind: str, text: str, entity: Entity | None) -> QuerySet[Annotation]:
     """Quotes or claims with the words typed in them, as typed (case and accents aside:
     AnnotationQuerySet.containing()), or by the entity the words name. The search box's syntax
-    is not part of the words: a "phrase" is looked for without its quote marks, and -excluded
-    words not at all."""
+    is not part of the words: a "phrase" is looked for without its quote marks (as whole words
+    when it is all that is typed), and -excluded words not at all."""
     of_kind = Annotation.objects.filter(kind=kind)
-    if words := _plain_words(text):
-        return of_kind.containing(words, or_of=entity)
+    words, whole = _plain_words(text)
+    if words:
+        return of_kind.containing(words, whole=whole, or_of=entity)
     return of_kind.filter(entity=entity) if entity is not None else of_kind.none()
 
 
-def _plain_words(text: str) -> str:
-    """The words and phrases of the text, as articles.searching reads it, without the exclusions."""
-    kept = []
+def _plain_words(text: str) -> tuple[str, bool]:
+    """The words and phrases of the text, as articles.searching reads it, without the exclusions;
+    and whether they are one "quoted phrase" (whole words, then)."""
+    kept, phrases = [], 0
     for match in searching.TERM.finditer(text):
         minus_phrase, phrase, minus, word = match.groups()
         if phrase is not None and not minus_phrase:
-            kept.append(phrase.strip())
+            if phrase.strip():
+                kept.append(phrase.strip())
+                phrases += 1
         elif word and not minus and word != "-":
             kept.append(word)
-    return " ".join(part for part in kept if part)
+    return " ".join(kept), phrases == len(kept) == 1
 
 
 def _rows_and_count(found: QuerySet[Annotation]) -> tuple[list[Annotation], int]:

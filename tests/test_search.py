@@ -177,6 +177,21 @@ class TestGroups:
         found = {group.name: group for group in client.get(SEARCH, {"q": '"mind hősök"'}).context["groups"]}
         assert [quote.exact for quote in found["quotes"].rows] == ["Mind hősök"]
 
+    def test_a_quoted_phrase_alone_finds_whole_words_and_words_typed_find_parts_too(self, client, editor):
+        text = article("Harc", "Ezer katona vett részt. Az ezredes szerint harmincnyolc katonavettes volt.")
+        make_annotation(text, *span_of(text, "Ezer katona vett részt"), kind="claim", author=editor)
+        make_annotation(text, *span_of(text, "harmincnyolc katonavettes volt"), kind="claim", author=editor)
+
+        def claims(q):
+            groups = {group.name: group for group in client.get(SEARCH, {"q": q}).context["groups"]}
+            return sorted(claim.exact for claim in groups["claims"].rows)
+
+        assert claims("nyolc katonavett") == ["harmincnyolc katonavettes volt"]  # parts of words
+        assert claims('"nyolc katonavett"') == []  # not whole words
+        assert claims('"harmincnyolc katonavettes"') == ["harmincnyolc katonavettes volt"]
+        assert claims('"Katona vett részt"') == ["Ezer katona vett részt"]
+        assert claims("katona vett") == ["Ezer katona vett részt"]
+
     def test_quotes_are_shown_newest_article_first_and_in_text_order(self, client, editor):
         old = article("Régi", "„Első” és „második” – mondta Kim.", published_on=datetime.date(2025, 1, 1))
         new = article("Új", "„Harmadik” – mondta Kim.", published_on=datetime.date(2025, 6, 1))
