@@ -145,8 +145,14 @@ class ArticleQuerySet(models.QuerySet):
         reads fewer articles than taking every match from the search index would take, by
         WALK_COST_RATIO and PostgreSQL's estimate of the matches (which the search index's
         statistics make good), though not its plan."""
-        matches = estimated_rows(self.order_by().values("pk"))
-        walked = most * estimated_rows(Article.objects.values("pk")) / max(matches, 1)
+        # Estimated once for this queryset (the search page asks for its matches, then their newest).
+        if not hasattr(self, "_estimates"):
+            self._estimates = (
+                estimated_rows(self.order_by().values("pk")),
+                estimated_rows(Article.objects.values("pk")),
+            )
+        matches, articles = self._estimates
+        walked = most * articles / max(matches, 1)
         return walked * WALK_COST_RATIO <= matches
 
     def list_counts(self, *, status: str = "", kind: str = "", verdict: str = "") -> dict[str, dict[str, int]]:
