@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Now
@@ -177,7 +178,10 @@ class ArticleQuerySet(models.QuerySet):
                 columns.append(f"count(listed.status) FILTER (WHERE {' AND '.join(sql for sql, _ in conditions)})")
                 params += [param for _, condition_params in conditions for param in condition_params]
         fields = ["status", *COUNT_FIELDS.values(), "claim_verdict_bits"]
-        inner, inner_params = self.order_by().values(*fields).query.sql_with_params()
+        try:
+            inner, inner_params = self.order_by().values(*fields).query.sql_with_params()
+        except EmptyResultSet:  # chosen among no ids: Django sends no query
+            return {facet: dict.fromkeys(facet_values, 0) for facet, facet_values in values.items()}
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) AS listed", [*params, *inner_params])
             counted = iter(cursor.fetchone())

@@ -149,6 +149,10 @@ class TestFilters:
         # Up to the bound, every value is counted as before.
         narrow = client.get(LIST, {"q": "eső"})
         assert narrow.context["progress"]["total"] == 1 and narrow.context["page"].total == 1
+        # A search that finds nothing: every count zero.
+        nothing = client.get(LIST, {"q": "zsiráf"})
+        assert titles(nothing) == [] and nothing.context["progress"]["total"] == 0
+        assert "No articles match." in nothing.content.decode()
         # Without a search, the counts' index answers however many articles there are.
         everything = client.get(LIST)
         assert everything.context["progress"]["total"] == 4 and everything.context["page"].total == 4
