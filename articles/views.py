@@ -60,7 +60,7 @@ def article_list(request):
         # word most articles have costs a bounded time, on the first page as on any.
         # Their ids first, in a query of their own: as a subquery, the planner ranks every match.
         newest = articles.newest_ids(RANKED_MATCHES)
-        articles = Article.objects.filter(pk__in=newest).defer("body", "search_vector")
+        articles = Article.objects.filter(pk__any_of=newest).defer("body", "search_vector")
         rank = SearchRank(F("search_vector"), query, cover_density=True)
         articles = articles.annotate(rank=Cast(rank, FloatField()))  # float8: read back as compared (paging)
     listed_total = RANKED_MATCHES if total is None else total
@@ -137,7 +137,7 @@ def _listed_and_counted(
     else:
         matches = list(counted.order_by().values_list("pk", flat=True)[: most + 1])
     if len(matches) <= most:
-        counted = Article.objects.filter(pk__in=matches)
+        counted = Article.objects.filter(pk__any_of=matches)
         counts = counted.list_counts(status=filters["status"], kind=filters["has"], verdict=filters["verdict"])
         total = counts["status"][filters["status"]] if filters["status"] else sum(counts["status"].values())
         return listed(filters, among=matches), counts, total, True
@@ -179,7 +179,7 @@ def listed(
     ``query`` is the search's tsquery when already read from the text; filters ``leaving_out`` are not
     applied; ``among``: the ids of the articles all but the FACETS select, found already."""
     if among is not None:
-        return listed({**filters, **dict.fromkeys(set(filters) - set(FACETS))}, query=None).filter(pk__in=among)
+        return listed({**filters, **dict.fromkeys(set(filters) - set(FACETS))}, query=None).filter(pk__any_of=among)
     filters = {**filters, **dict.fromkeys(leaving_out)}
     articles = Article.objects.published_within(filters["published_from"], filters["published_to"])
     if text := filters["q"]:

@@ -78,3 +78,18 @@ def estimated_rows(queryset: models.QuerySet) -> float:
     if not explained:  # a query Django knows finds nothing (.none()) is not sent
         return 0.0
     return float(json.loads(explained)[0]["Plan"]["Plan Rows"])
+
+
+@models.Field.register_lookup
+class AnyOf(models.Lookup):
+    """``field__any_of=ids``: ``field = ANY(%s)``, the values one array parameter, where ``__in``
+    writes a placeholder per value: for the thousand ids a search finds, milliseconds of Python
+    to build, split and send the statement each time, for the same plan."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        db_type = self.lhs.output_field.db_type(connection)
+        return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, list(self.rhs)]

@@ -59,11 +59,11 @@ def articles(text: str, *, by_date: bool) -> Group:
     if query is None:
         rows = []
     elif by_date:
-        shown = Article.objects.filter(pk__in=found.newest_ids(ARTICLES_SHOWN))
+        shown = Article.objects.filter(pk__any_of=found.newest_ids(ARTICLES_SHOWN))
         rows = list(shown.with_headline(query).only(*fields).order_by(*newest))
     else:
         if count > RANKED_AMONG:
-            found = Article.objects.filter(pk__in=found.newest_ids(RANKED_AMONG))
+            found = Article.objects.filter(pk__any_of=found.newest_ids(RANKED_AMONG))
         rows = list(found.ranked_by(query).only(*fields).order_by("-rank", *newest)[:ARTICLES_SHOWN])
     for article in rows:
         article.snippet = marked_snippet(article.headline)
@@ -135,7 +135,7 @@ def _rows_and_count(found: QuerySet[Annotation]) -> tuple[list[Annotation], int]
     meant checking each one's text, seconds at 2 million annotations.)"""
     first = list(found.order_by().values_list("pk", "article_id", "start")[: MOST_COUNTED + 1])
     # Put in desk order here: joined to the articles, PostgreSQL would walk every article by date.
-    published = dict(Article.objects.filter(pk__in={row[1] for row in first}).values_list("pk", "published_on"))
+    published = dict(Article.objects.filter(pk__any_of={row[1] for row in first}).values_list("pk", "published_on"))
     first.sort(key=lambda row: (-published[row[1]].toordinal(), -row[1], row[2], row[0]))
     shown = [row[0] for row in first[:OTHERS_SHOWN]]
     rows = sorted(desks.desk_rows(Annotation.objects.filter(pk__in=shown)), key=lambda row: shown.index(row.pk))

@@ -316,3 +316,17 @@ class TestNewestIds:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
             assert cursor.fetchone() == ("on", "on")
+
+
+@pytest.mark.django_db
+def test_any_of_is_one_array_parameter_and_finds_what_in_finds():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = [make_article(f"Cikk {n}. Szöveg.").pk for n in range(4)]
+    chosen = [made[0], made[2], 10**12]  # an id no article has, and a bigint
+    with CaptureQueriesContext(connection) as captured:
+        found = sorted(Article.objects.filter(pk__any_of=chosen).values_list("pk", flat=True))
+    assert found == sorted(Article.objects.filter(pk__in=chosen).values_list("pk", flat=True)) == [made[0], made[2]]
+    assert "= ANY(" in captured.captured_queries[0]["sql"]
+    assert list(Article.objects.filter(pk__any_of=[])) == []
