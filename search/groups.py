@@ -134,6 +134,8 @@ def _rows_and_count(found: QuerySet[Annotation]) -> tuple[list[Annotation], int]
     count shows "1000+". (A common word is in most claims; putting all of them in desk order
     meant checking each one's text, seconds at 2 million annotations.)"""
     first = list(found.order_by().values_list("pk", "article_id", "start")[: MOST_COUNTED + 1])
+    if not first:
+        return [], 0
     # Put in desk order here: joined to the articles, PostgreSQL would walk every article by date.
     published = dict(Article.objects.filter(pk__any_of={row[1] for row in first}).values_list("pk", "published_on"))
     first.sort(key=lambda row: (-published[row[1]].toordinal(), -row[1], row[2], row[0]))
