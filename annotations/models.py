@@ -113,7 +113,10 @@ class AnnotationQuerySet(models.QuerySet):
 
         ``whole``: the words are whole words (a "quoted phrase" in the search box), the first
         and the last too, which narrows the rows the most (a word's start matches many words:
-        20 ms more for 'részt…'). ``or_of``: an entity whose annotations are wanted as well (one
+        20 ms more for 'részt…'). Best effort: each word must be a word of the row and the text
+        as typed in it, not the one at the other's place; and words with anything but letters and
+        digits are matched as typed. Words the text-search parser drops (inside '<…>', which it
+        takes for a tag) are not found this way. ``or_of``: an entity whose annotations are wanted as well (one
         query, each way by its index)."""
         key = Upper(unaccent(Value(words)))
         typed = words.casefold().split(" ")

@@ -29,7 +29,10 @@ from suggestions.views import panel_context
 
 ARTICLES_PER_PAGE = 50
 # The relevance order ranks the newest this many matches (the list says so when there are more).
+# No fewer than the list counts: the list says "the 1000 newest of more than 1000" only when it
+# did not count them all (article_list).
 RANKED_MATCHES = 1000
+assert RANKED_MATCHES >= counting.MOST_COUNTED
 UNREAD = "unread"  # listed()'s search not read into a query yet
 DETAIL = "articles/article_detail.html"
 # Filters by what an article's annotations say: theirs to use who may read annotations.
@@ -70,8 +73,10 @@ def article_list(request):
     # Not known past the bound (None), unless only the newest matches are listed.
     pages = None if total is None and order != "relevance" else max(1, math.ceil(listed_total / ARTICLES_PER_PAGE))
     cursor = filters["after"] or filters["before"]
-    if not cursor and pages is not None:
-        number = min(number, pages)  # an old address's page number past the end: the last page
+    if not cursor:
+        # An old address's page number past the end: the last page. Past what was counted, the
+        # last page counted (an OFFSET further would read every match; "Older →" goes on by keys).
+        number = min(number, pages if pages is not None else math.ceil(counting.MOST_COUNTED / ARTICLES_PER_PAGE))
     # By their ids, a page is sorted from them: PostgreSQL would walk the order's index to find them.
     with planned_without("indexscan", "seqscan") if by_ids else contextlib.nullcontext():
         found = paging.page(

@@ -89,7 +89,14 @@ class AnyOf(models.Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
+    def __init__(self, lhs, rhs):
+        # Values in hand only: a queryset or an expression belongs in ``__in``.
+        if not isinstance(rhs, list | tuple | set | frozenset):
+            raise TypeError(f"any_of takes a list, tuple or set of values, not {type(rhs).__name__}")
+        super().__init__(lhs, list(rhs))
+
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        db_type = self.lhs.output_field.db_type(connection)
-        return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, list(self.rhs)]
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=False) for value in self.rhs]
+        return f"{lhs} = ANY(%s::{field.db_type(connection)}[])", [*lhs_params, values]

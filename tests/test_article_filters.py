@@ -149,6 +149,11 @@ class TestFilters:
         # Up to the bound, every value is counted as before.
         narrow = client.get(LIST, {"q": "eső"})
         assert narrow.context["progress"]["total"] == 1 and narrow.context["page"].total == 1
+        # An old address's page number past what was counted: the last page counted, not an
+        # OFFSET through every match (nor "No articles match" above the matches).
+        far = client.get(LIST, {"q": "katonák", "page": 10**9})
+        assert len(titles(far)) == 3 and far.context["page"].number == 1
+        assert "No articles match." not in far.content.decode()
         # A search that finds nothing: every count zero.
         nothing = client.get(LIST, {"q": "zsiráf"})
         assert titles(nothing) == [] and nothing.context["progress"]["total"] == 0

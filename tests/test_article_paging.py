@@ -133,6 +133,13 @@ class TestKeysetPages:
         beyond = client_for(editor).get(LIST, {"page": 99})
         assert titles(beyond) == expected(articles, by_date)[12:]  # the last page
 
+    def test_a_place_past_the_last_article_says_there_are_no_more(self, client_for, editor, articles):
+        oldest = min(articles, key=lambda a: (a.published_on, a.pk))
+        html = (
+            client_for(editor).get(LIST, {"after": f"{oldest.published_on.isoformat()}_{oldest.pk}"}).content.decode()
+        )
+        assert "No more articles: this is past the last page." in html and "No articles match." not in html
+
     def test_the_download_selects_every_page_not_where_this_one_starts(self, client_for, editor, articles):
         response = client_for(editor).get(link(client_for(editor).get(LIST, {"has": "entity"}), "next"))
         downloads = re.findall(r'href="(/articles/download/[^"]*)"', response.content.decode())
@@ -330,3 +337,9 @@ def test_any_of_is_one_array_parameter_and_finds_what_in_finds():
     assert found == sorted(Article.objects.filter(pk__in=chosen).values_list("pk", flat=True)) == [made[0], made[2]]
     assert "= ANY(" in captured.captured_queries[0]["sql"]
     assert list(Article.objects.filter(pk__any_of=[])) == []
+
+
+@pytest.mark.django_db
+def test_any_of_takes_values_in_hand_only():
+    with pytest.raises(TypeError, match="any_of takes a list"):
+        Article.objects.filter(pk__any_of=Article.objects.values("pk"))
