@@ -30,6 +30,18 @@ class NewAnnotation(NamedTuple):
     created: bool  # False: the author had annotated this span so already, and this is that annotation
 
 
+def _require_known_details(kind: str, details: dict, *, named: str | None = None) -> None:
+    """ValueError naming what ``details`` holds that annotations of ``kind`` have not."""
+    unknown = set(details) - set(DETAILS_BY_KIND[kind])
+    if unknown:
+        raise ValueError(f"{named or kind} annotations have no {', '.join(sorted(unknown))}")
+
+
+def _stored(*, article: Article, start: int, end: int, kind: str, author) -> Annotation | None:
+    """The author's annotation of this kind on this span, if stored (one per author, kind and span)."""
+    return Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=author).first()
+
+
 def create_annotation(*, article: Article, kind: str, start: int, end: int, by) -> NewAnnotation:
     """Annotate body[start:end] (whole words, checked by the caller) with what the text itself tells.
 
@@ -48,7 +60,7 @@ def create_annotation(*, article: Article, kind: str, start: int, end: int, by) 
         return _create_annotation(article=article, kind=kind, start=start, end=end, by=by, quote=quote)
     except IntegrityError:
         # Its transaction is over (or its savepoint, inside a caller's): the questions can be asked.
-        stored = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=by).first()
+        stored = _stored(article=article, start=start, end=end, kind=kind, author=by)
         if stored is not None:
             return NewAnnotation(stored, _suggested_entity(stored, article.body), created=False)
         if not Article.objects.filter(pk=article.pk).exists():
@@ -129,7 +141,7 @@ def create_suggested_annotation(
                 **details,
             )
     except IntegrityError:
-        stored = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=by).first()
+        stored = _stored(article=article, start=start, end=end, kind=kind, author=by)
         if stored is None:
             raise
         return NewAnnotation(stored, stored.entity.name if stored.entity_id else "", created=False)
@@ -140,9 +152,7 @@ def _create_suggested_annotation(
     *, article: Article, kind: str, start: int, end: int, by, rule: str, confidence: float, entity, **details
 ) -> NewAnnotation:
     require(by, "annotations.add_annotation", _("You may not annotate articles."))
-    unknown = set(details) - set(DETAILS_BY_KIND[kind])
-    if unknown:
-        raise ValueError(f"{kind} annotations have no {', '.join(sorted(unknown))}")
+    _require_known_details(kind, details)
     annotation = Annotation(
         article=article,
         kind=kind,
@@ -186,9 +196,7 @@ def update_annotation(
     check_version(AnnotationEvent, annotation.pk, stored=stored["version"], expected=version)
     if not annotation.changeable_by(by):
         raise PermissionDenied(_("Only its author or an admin may change this annotation."))
-    unknown = set(details) - set(DETAILS_BY_KIND[annotation.kind])
-    if unknown:
-        raise ValueError(f"{annotation.get_kind_display()} annotations have no {', '.join(sorted(unknown))}")
+    _require_known_details(annotation.kind, details, named=annotation.get_kind_display())
     if new_entity:
         name, kind = new_entity
         entity = entity_services.find_or_create_entity(name=name, kind=kind, by=by)
@@ -437,10 +445,9 @@ def import_annotation(
     kind on this span, stored already, is returned unchanged (importing a file twice adds nothing).
     """
     require_importer(by)
-    unknown = set(details) - set(DETAILS_BY_KIND[kind])
-    if unknown or (verdict and kind != Annotation.Kind.CLAIM):
-        raise ValueError(f"{kind} annotations have no {', '.join(sorted(unknown)) or 'verdict'}")
-    same = Annotation.objects.filter(article=article, start=start, end=end, kind=kind, author=author)
+    _require_known_details(kind, details)
+    if verdict and kind != Annotation.Kind.CLAIM:
+        raise ValueError(f"{kind} annotations have no verdict")
     annotation = Annotation(
         article=article,
         kind=kind,
@@ -465,7 +472,7 @@ def import_annotation(
             # (in one statement: each one on annotations sets off the version and count triggers).
             annotation.save_base(raw=True, force_insert=True)
     except IntegrityError:  # stored already (the caller looked first), or by another import at the same moment
-        if stored := same.first():
+        if stored := _stored(article=article, start=start, end=end, kind=kind, author=author):
             return stored, False
         raise
     if kind == Annotation.Kind.ENTITY and entity and not entity.spells(annotation.exact):

@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import functools
 import operator
@@ -121,11 +122,8 @@ class ArticleQuerySet(models.QuerySet):
         are, reading the table from its start finds them soonest: it stops after some 1,100 rows
         for 1,000 of 90,000 matches (a phrase's: 8 ms, against 18 from the index, which must read
         each match's vector to check the words' order, and 22 walking the date index)."""
-        found = self.order_by().values_list("pk", flat=True)[:most]
-        if self.walks_soon(most):
-            return list(found)
-        with planned_without("indexscan", "seqscan"):
-            return list(found)
+        with self._planned_for(most):
+            return list(self.order_by().values_list("pk", flat=True)[:most])
 
     def newest_ids(self, most: int) -> list[int]:
         """The ids of the newest ``most`` of these articles (a search's), newest first.
@@ -135,11 +133,12 @@ class ArticleQuerySet(models.QuerySet):
         matches) and reads a thousand vectors for every match when few do (200 ms for 1,000 of
         6,300); or every match from the search index, sorted (15 ms for 6,300; 70 for 90,000).
         PostgreSQL would walk for both: walks_soon() chooses."""
-        ordered = self.order_by("-published_on", "-id").values_list("pk", flat=True)[:most]
-        if self.walks_soon(most):
-            return list(ordered)
-        with planned_without("indexscan", "seqscan"):
-            return list(ordered)
+        with self._planned_for(most):
+            return list(self.order_by("-published_on", "-id").values_list("pk", flat=True)[:most])
+
+    def _planned_for(self, most: int):
+        """PostgreSQL's own plan where walking finds ``most`` of these soon; else one from the search index."""
+        return contextlib.nullcontext() if self.walks_soon(most) else planned_without("indexscan", "seqscan")
 
     def walks_soon(self, most: int) -> bool:
         """Whether walking the articles in an order, testing each, finds ``most`` of these soon:
