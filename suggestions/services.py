@@ -196,7 +196,12 @@ def accept(suggestion: Suggestion, *, by, changes: dict | None = None) -> Annota
     accepted or rejected meanwhile, Suggestion.DoesNotExist when it is gone.
     """
     require(by, ANNOTATE, _("You may not annotate articles."))
-    suggestion = _lock(suggestion)
+    return _accept(_lock(suggestion), by=by, changes=changes)
+
+
+def _accept(suggestion: Suggestion, *, by, changes: dict | None = None, article: Article | None = None) -> Annotation:
+    """accept() of a suggestion locked and pending, in the caller's transaction; ``article``: its
+    article with the body, when the caller has it (accept_all(), for every suggestion)."""
     changes = dict(changes or {})
     start, end = changes.pop("start", suggestion.start), changes.pop("end", suggestion.end)
     if "entity" in changes or "new_entity" in changes:
@@ -213,7 +218,8 @@ def accept(suggestion: Suggestion, *, by, changes: dict | None = None) -> Annota
     else:
         entity = None
     details = details_of(suggestion) | changes
-    article = Article.objects.only("id", "body").get(pk=suggestion.article_id)
+    if article is None:
+        article = Article.objects.only("id", "body").get(pk=suggestion.article_id)
     annotation, _name, _created = annotation_services.create_suggested_annotation(
         article=article,
         kind=suggestion.kind,
@@ -256,7 +262,11 @@ def accept_all(article: Article, kind: str, *, by) -> list[Annotation]:
         .in_text_order()
         .select_related("entity")
     )
-    return [accept(suggestion, by=by) for suggestion in list(pending)]
+    pending = list(pending)  # locked, and pending while locked: each accepted as it is
+    if not pending:
+        return []
+    article = Article.objects.only("id", "body").get(pk=article.pk)
+    return [_accept(suggestion, by=by, article=article) for suggestion in pending]
 
 
 def _lock(suggestion: Suggestion) -> Suggestion:
