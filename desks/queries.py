@@ -38,7 +38,8 @@ def quotes(
     if quote_type:
         found = found.filter(quote_type=quote_type)
     if words:
-        found = found.containing(words)  # case and accents aside, the words as typed anywhere in the quote
+        # Case and accents aside, the words as typed anywhere in the quote.
+        found = found.containing(Annotation.Kind.QUOTE, words)
     return found
 
 

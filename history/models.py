@@ -83,8 +83,9 @@ class AnnotationEvent(
         pghistory.InsertEvent(Action.CREATED.value),
         pghistory.UpdateEvent(Action.CHANGED.value),
         pghistory.DeleteEvent(Action.DELETED.value),
-        # Everything needed to restore it exactly; updated_at alone is no change.
-        exclude=["updated_at"],
+        # Everything needed to restore it exactly; updated_at alone is no change, and the database
+        # computes the words keys.
+        exclude=["updated_at", "quote_words_key", "claim_words_key"],
     ),
     Recorded,
 ):

@@ -50,19 +50,28 @@ def version_trigger(columns: list[str]):
     )
 
 
+# What planned_without() sets for what is not a scan method.
+OTHER_SETTINGS = {"parallel": ("max_parallel_workers_per_gather", "0"), "jit": ("jit", "off")}
+
+
 @contextlib.contextmanager
 def planned_without(*methods: str):
-    """The statements inside planned without these scan methods (``"indexscan"``, ``"seqscan"``):
-    for a query whose better plan we know and PostgreSQL cannot (it costs testing an article
-    against a search as a comparison, though it reads the article's whole search vector).
+    """The statements inside planned without these scan methods (``"indexscan"``, ``"seqscan"``,
+    ``"bitmapscan"``), without parallel workers (``"parallel"``) or without compiling them
+    (``"jit"``): for a query whose better plan we know and PostgreSQL cannot (it costs testing an
+    article against a search as a comparison, though it reads the article's whole search vector).
 
     ``SET LOCAL`` in a savepoint: an error rolls the settings back with it; otherwise they are
     set back here, as an enclosing transaction (a test's) would keep them to its end."""
-    names = [f"enable_{method}" for method in methods]
+    settings = [OTHER_SETTINGS.get(method, (f"enable_{method}", "off")) for method in methods]
+    names = [name for name, _ in settings]
     with transaction.atomic(), connection.cursor() as cursor:
         # Read, then set (a select list is computed left to right): one round trip.
         read = ", ".join(["current_setting(%s)"] * len(names))
-        cursor.execute(f"SELECT {read}, {', '.join(["set_config(%s, 'off', true)"] * len(names))}", names + names)
+        cursor.execute(
+            f"SELECT {read}, {', '.join(['set_config(%s, %s, true)'] * len(names))}",
+            [*names, *(param for setting in settings for param in setting)],
+        )
         before = cursor.fetchone()[: len(names)]
         yield
         cursor.execute(

@@ -7,7 +7,7 @@ pages that show all of it. A group is there only for someone who may read what i
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,6 +24,9 @@ from newsroom.counting import MOST_COUNTED, bounded_count
 RANKED_AMONG = 500
 ARTICLES_SHOWN = 10
 OTHERS_SHOWN = 5
+# The entities the text may name, at most: the entities group shows the first, the quotes and
+# claims groups take the first who spoke or claimed among them (Named).
+NAMED_AMONG = 20
 
 
 @dataclass
@@ -52,65 +55,95 @@ def articles(text: str, *, by_date: bool) -> Group:
     more than RANKED_AMONG are found, the best are chosen among the newest RANKED_AMONG (found
     by the index, no vector read), and the group says so."""
     query = searching.article_query(text)
-    found = Article.objects.none() if query is None else Article.objects.filter(search_vector=query)
-    count = len(found.found_ids(MOST_COUNTED + 1))
+    # The newest, counted as they come (one query: the count and the newest apart took longer).
+    newest = [] if query is None else Article.objects.filter(search_vector=query).newest_ids(MOST_COUNTED + 1)
     fields = ("title", "published_on", "date_precision")
-    newest = ["-published_on", "-id"]
     if query is None:
         rows = []
     elif by_date:
-        shown = Article.objects.filter(pk__any_of=found.newest_ids(ARTICLES_SHOWN))
-        rows = list(shown.with_headline(query).only(*fields).order_by(*newest))
+        shown = Article.objects.filter(pk__any_of=newest[:ARTICLES_SHOWN])
+        rows = sorted(shown.with_headline(query).only(*fields), key=lambda article: newest.index(article.pk))
     else:
-        if count > RANKED_AMONG:
-            found = Article.objects.filter(pk__any_of=found.newest_ids(RANKED_AMONG))
-        rows = list(found.ranked_by(query).only(*fields).order_by("-rank", *newest)[:ARTICLES_SHOWN])
+        ranked = Article.objects.filter(pk__any_of=newest[:RANKED_AMONG]).ranked_by(query).only(*fields)
+        rows = list(ranked.order_by("-rank", "-published_on", "-id")[:ARTICLES_SHOWN])
     for article in rows:
         article.snippet = marked_snippet(article.headline)
     see_all = [(_("All articles found"), _address("articles:list", q=text))]
-    ranked_among = RANKED_AMONG if count > RANKED_AMONG and not by_date else None
-    return Group("articles", _("Articles"), rows, count, see_all, ranked_among)
+    ranked_among = RANKED_AMONG if len(newest) > RANKED_AMONG and not by_date else None
+    return Group("articles", _("Articles"), rows, len(newest), see_all, ranked_among)
 
 
-def entities(text: str) -> Group:
-    found = Entity.objects.matching(text).only("name", "kind", "aliases")
-    rows = list(found[:OTHERS_SHOWN])
-    see_all = [(_("All entities found"), _address("entities:list", q=text))]
-    return Group("entities", _("Entities"), rows, bounded_count(found.values("pk")), see_all)
+@dataclass
+class Named:
+    """The catalogue's entities best matching the text (Entity.objects.matching()), the first
+    NAMED_AMONG of them, each knowing whether it has quotes and claims: looked up once for the
+    entities, quotes and claims groups, which took 7 ms each to look them up."""
+
+    text: str
+    entities: list[Entity]
+
+    @classmethod
+    def of(cls, text: str) -> "Named":
+        def has(kind: str) -> Exists:
+            return Exists(Annotation.objects.filter(kind=kind, entity=OuterRef("pk")))
+
+        found = Entity.objects.matching(text).annotate(
+            has_quotes=has(Annotation.Kind.QUOTE), has_claims=has(Annotation.Kind.CLAIM)
+        )
+        return cls(text, list(found.only("name", "kind", "aliases")[:NAMED_AMONG]))
+
+    def first(self, kind: str) -> Entity | None:
+        """The best match with annotations of ``kind`` (quotes: a speaker; claims: a claimant),
+        as desks.queries.entity_named() finds it, if among the first NAMED_AMONG matches."""
+        has = "has_quotes" if kind == Annotation.Kind.QUOTE else "has_claims"
+        return next((entity for entity in self.entities if getattr(entity, has)), None)
+
+    def count(self) -> int:
+        """All the matches, up to MOST_COUNTED + 1."""
+        if len(self.entities) < NAMED_AMONG:
+            return len(self.entities)
+        return bounded_count(Entity.objects.matching(self.text).values("pk"))
 
 
-def quotes(text: str) -> Group:
-    speaker = desks.entity_named(text, kind=Annotation.Kind.QUOTE)
+def entities(named: Named) -> Group:
+    see_all = [(_("All entities found"), _address("entities:list", q=named.text))]
+    return Group("entities", _("Entities"), named.entities[:OTHERS_SHOWN], named.count(), see_all)
+
+
+def quotes(text: str, named: Named) -> Group:
+    speaker = named.first(Annotation.Kind.QUOTE)
     found = _annotations(Annotation.Kind.QUOTE, text, speaker)
     see_all = [(_("Quotes with these words"), _address("desks:quotes", words=text))]
     if speaker is not None:
         see_all.insert(0, (_("Quotes of %(name)s") % {"name": speaker.name}, _desk("desks:quotes", "speaker", speaker)))
-    return Group("quotes", _("Quotes"), *_rows_and_count(found), see_all)
+    return Group("quotes", _("Quotes"), *_rows_and_count(*found), see_all)
 
 
-def claims(text: str) -> Group:
-    claimant = desks.entity_named(text, kind=Annotation.Kind.CLAIM)
+def claims(text: str, named: Named) -> Group:
+    claimant = named.first(Annotation.Kind.CLAIM)
     found = _annotations(Annotation.Kind.CLAIM, text, claimant)
     see_all = []
     if claimant is not None:
         see_all.append((_("Claims of %(name)s") % {"name": claimant.name}, _desk("desks:claims", "claimant", claimant)))
-    return Group("claims", _("Claims"), *_rows_and_count(found), see_all)
+    return Group("claims", _("Claims"), *_rows_and_count(*found), see_all)
 
 
 def _desk(name: str, parameter: str, entity: Entity) -> str:
     return _address(name, **{parameter: entity.pk})
 
 
-def _annotations(kind: str, text: str, entity: Entity | None) -> QuerySet[Annotation]:
+def _annotations(kind: str, text: str, entity: Entity | None) -> tuple[QuerySet[Annotation], bool]:
     """Quotes or claims with the words typed in them, as typed (case and accents aside:
-    AnnotationQuerySet.containing()), or by the entity the words name. The search box's syntax
-    is not part of the words: a "phrase" is looked for without its quote marks (as whole words
-    when it is all that is typed), and -excluded words not at all."""
-    of_kind = Annotation.objects.filter(kind=kind)
+    AnnotationQuerySet.containing()), or by the entity the words name; and whether the words are
+    in most of them (AnnotationQuerySet.mostly_containing()). The search box's syntax is not
+    part of the words: a "phrase" is looked for without its quote marks (as whole words when it
+    is all that is typed), and -excluded words not at all."""
     words, whole = _plain_words(text)
     if words:
-        return of_kind.containing(words, whole=whole, or_of=entity)
-    return of_kind.filter(entity=entity) if entity is not None else of_kind.none()
+        walk = Annotation.objects.mostly_containing(kind, words)
+        return Annotation.objects.containing(kind, words, whole=whole, or_of=entity, narrowed=not walk), walk
+    of_kind = Annotation.objects.filter(kind=kind)
+    return of_kind.filter(entity=entity) if entity is not None else of_kind.none(), False
 
 
 def _plain_words(text: str) -> tuple[str, bool]:
@@ -128,17 +161,9 @@ def _plain_words(text: str) -> tuple[str, bool]:
     return " ".join(kept), phrases == len(kept) == 1
 
 
-def _rows_and_count(found: QuerySet[Annotation]) -> tuple[list[Annotation], int]:
-    """The first rows in desk order, and the count (up to MOST_COUNTED + 1), from one bounded scan:
-    the rows are chosen among the MOST_COUNTED + 1 found first, which is all of them unless the
-    count shows "1000+". (A common word is in most claims; putting all of them in desk order
-    meant checking each one's text, seconds at 2 million annotations.)"""
-    first = list(found.order_by().values_list("pk", "article_id", "start")[: MOST_COUNTED + 1])
-    if not first:
-        return [], 0
-    # Put in desk order here: joined to the articles, PostgreSQL would walk every article by date.
-    published = dict(Article.objects.filter(pk__any_of={row[1] for row in first}).values_list("pk", "published_on"))
-    first.sort(key=lambda row: (-published[row[1]].toordinal(), -row[1], row[2], row[0]))
-    shown = [row[0] for row in first[:OTHERS_SHOWN]]
+def _rows_and_count(found: QuerySet[Annotation], walk: bool) -> tuple[list[Annotation], int]:
+    """The first rows in desk order and the count, up to MOST_COUNTED + 1 (shown as "1000+"):
+    AnnotationQuerySet.newest_of_first()."""
+    count, shown = found.newest_of_first(MOST_COUNTED + 1, OTHERS_SHOWN, walk=walk)
     rows = sorted(desks.desk_rows(Annotation.objects.filter(pk__in=shown)), key=lambda row: shown.index(row.pk))
-    return rows, len(first)
+    return rows, count

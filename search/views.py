@@ -28,9 +28,11 @@ def search(request):
         # Each group only for those who may read it, whatever asked for the page.
         user = request.user
         found.append(groups.articles(text, by_date=form.cleaned_data["sort"] == "date"))
-        if user.has_perm("entities.view_entity"):
-            found.append(groups.entities(text))
-        if user.has_perm("annotations.view_annotation"):
-            found += [groups.quotes(text), groups.claims(text)]
+        entities, annotations = user.has_perm("entities.view_entity"), user.has_perm("annotations.view_annotation")
+        named = groups.Named.of(text) if entities or annotations else None
+        if entities:
+            found.append(groups.entities(named))
+        if annotations:
+            found += [groups.quotes(text, named), groups.claims(text, named)]
     context = {"form": form, "text": text, "groups": found}
     return render(request, f"{PAGE}#search-results" if wants_fragment(request) else PAGE, context)

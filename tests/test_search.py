@@ -5,6 +5,8 @@ snippets, and the header's search box."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Annotation
@@ -192,6 +194,14 @@ class TestGroups:
         assert claims('"Katona vett részt"') == ["Ezer katona vett részt"]
         assert claims("katona vett") == ["Ezer katona vett részt"]
 
+    def test_a_quoted_phrase_is_found_only_where_its_first_and_last_words_begin_and_end(self, client, editor):
+        text = article("Harc", "A minikatona vett részt, a katona nem. Ezer katona vett részt.")
+        make_annotation(text, *span_of(text, "A minikatona vett részt, a katona nem"), kind="claim", author=editor)
+        make_annotation(text, *span_of(text, "Ezer katona vett részt"), kind="claim", author=editor)
+        found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett részt"'}).context["groups"]}
+        # Every word of the phrase is a word of the first claim too, and the phrase is in its text.
+        assert [claim.exact for claim in found["claims"].rows] == ["Ezer katona vett részt"]
+
     def test_quotes_are_shown_newest_article_first_and_in_text_order(self, client, editor):
         old = article("Régi", "„Első” és „második” – mondta Kim.", published_on=datetime.date(2025, 1, 1))
         new = article("Új", "„Harmadik” – mondta Kim.", published_on=datetime.date(2025, 6, 1))
@@ -231,3 +241,48 @@ class TestPage:
     def test_an_empty_query_shows_how_to_search(self, client):
         response = client.get(SEARCH)
         assert response.status_code == 200 and response.context["groups"] == []
+
+
+class TestCommonWords:
+    """Words in most quotes or claims are found by walking them (AnnotationQuerySet.newest_of_first()):
+    the same rows as the indexes find, told apart by PostgreSQL's statistics of each kind's text."""
+
+    @pytest.fixture
+    def mostly_katona(self, editor):
+        """100 claims of soldiers and 20 of couriers; 100 quotes of couriers and 20 of soldiers
+        (over a hundred texts of each kind: PostgreSQL's statistics then sample them alone)."""
+        soldiers = [f"A(z) {n}. katona vett részt." for n in range(100)]
+        couriers = [f"A(z) {n}. futár jött." for n in range(100)]
+        text = article("Sok", " ".join(soldiers + couriers))
+        for kind, sentences in (("claim", soldiers + couriers[:20]), ("quote", couriers + soldiers[:20])):
+            for sentence in sentences:
+                make_annotation(text, *span_of(text, sentence), kind=kind, author=editor)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_annotation")
+
+    def test_a_kind_mostly_containing_words_is_told_by_the_statistics_of_its_own_text(self, mostly_katona):
+        assert Annotation.objects.mostly_containing("claim", "katona vett")
+        assert not Annotation.objects.mostly_containing("claim", "futár")
+        assert not Annotation.objects.mostly_containing("quote", "katona vett")
+        assert Annotation.objects.mostly_containing("quote", "futár")
+
+    @pytest.mark.parametrize("words,whole", [("katona vett", False), ("katona vett részt", True), ("atona", False)])
+    def test_walking_finds_what_the_indexes_find(self, mostly_katona, words, whole):
+        def first(walk):
+            found = Annotation.objects.containing("claim", words, whole=whole, narrowed=not walk)
+            return found.newest_of_first(1000, 5, walk=walk)
+
+        walked, indexed = first(walk=True), first(walk=False)
+        assert walked == indexed and walked[0] == 100
+
+    def test_the_search_page_walks_the_claims_for_words_in_most_of_them(self, client, mostly_katona):
+        with CaptureQueriesContext(connection) as queries:
+            found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett részt"'}).context["groups"]}
+        assert found["claims"].count == 100 and found["quotes"].count == 20
+        assert [claim.exact for claim in found["claims"].rows] == [f"A(z) {n}. katona vett részt." for n in range(5)]
+        walks = [
+            query["sql"]
+            for query in queries.captured_queries
+            if "set_config('enable_bitmapscan', 'off'" in query["sql"]
+        ]
+        assert len(walks) == 1  # the claims only: the phrase is in few of the quotes
