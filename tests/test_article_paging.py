@@ -312,17 +312,29 @@ class TestNewestIds:
         expected = [a.pk for a in sorted((a for a in made if made.index(a) % 3), key=lambda a: a.published_on)][::-1]
         assert found.newest_ids(5) == expected[:5]
 
+    @pytest.mark.parametrize("ratio", [0, 10**9], ids=["walking the key", "from the search index"])
+    def test_found_ids_are_the_matches_either_way(self, ratio, monkeypatch):
+        monkeypatch.setattr("articles.models.WALK_COST_RATIO", ratio)
+        made = [make_article(f"Cikk {n}. {'A katonák' if n % 3 else 'Az eső'} szövege.") for n in range(12)]
+        found = Article.objects.search("katonák")
+        assert sorted(found.found_ids(100)) == [a.pk for a in made if made.index(a) % 3]
+        assert len(found.found_ids(3)) == 3
+
     def test_the_planner_settings_are_set_back_afterwards(self):
         from django.db import connection
 
         from newsroom.postgres import planned_without
 
-        with planned_without("indexscan", "seqscan"), connection.cursor() as cursor:
-            cursor.execute("SHOW enable_indexscan")
-            assert cursor.fetchone() == ("off",)
+        settings = "enable_indexscan", "enable_seqscan", "max_parallel_workers_per_gather", "jit"
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
-            assert cursor.fetchone() == ("on", "on")
+            cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in settings))
+            before = cursor.fetchone()
+        with planned_without("indexscan", "seqscan", "parallel", "jit"), connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in settings))
+            assert cursor.fetchone() == ("off", "off", "0", "off")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in settings))
+            assert cursor.fetchone() == before
 
 
 @pytest.mark.django_db
