@@ -123,6 +123,31 @@ def _words_key_field(kind: str):
     )
 
 
+def _narrowing(words: str, *, whole: bool) -> tuple[list[str], str, bool]:
+    """The typed words each row must have whole, the one it must have a word starting with
+    (AnnotationQuerySet.containing()), casefolded; and whether there are any and all are plain
+    words (PLAIN_WORD), which the word indexes can narrow by."""
+    typed = words.casefold().split(" ")
+    if whole:
+        exact, start = typed, ""
+    else:
+        exact, start = typed[1:-1], typed[-1] if len(typed) > 1 else ""
+    narrowing = [*exact, start] if start else exact
+    return exact, start, bool(narrowing) and all(PLAIN_WORD.fullmatch(word) for word in narrowing)
+
+
+def _text_matching(field: str, key, *, whole: bool, implied: bool = True) -> Q:
+    """``field`` holds ``key`` (words_key()); ``whole``: as words, beginning and ending one there
+    (only for words of letters, digits and spaces: nothing in the pattern to escape). Then the
+    text is tested first all the same, as a LIKE costs less than the pattern; ``implied=False``:
+    the pattern alone (for an estimate: PostgreSQL would take the two for independent)."""
+    pattern = Q(**{f"{field}__regex": Concat(Value(r"\m"), key, Value(r"\M"), output_field=models.TextField())})
+    text = Q(**{f"{field}__contains": key})
+    if not whole:
+        return text
+    return text & pattern if implied else pattern
+
+
 class AnnotationQuerySet(models.QuerySet):
     def containing(self, kind: str, words: str, *, whole: bool = False, or_of=None, narrowed: bool = True):
         """Quotes or claims (``kind``) whose text holds ``words`` as typed, case and accents aside
@@ -141,17 +166,12 @@ class AnnotationQuerySet(models.QuerySet):
         ``whole``: the words are whole words (a "quoted phrase" in the search box), the first and
         the last too, which narrows the rows the most (a word's start matches many words: 20 ms
         more for 'részt…'). Only for words of letters and digits; others are matched as typed.
-        Words the text-search parser drops (inside '<…>', which it takes for a tag) are not found
-        when narrowed. ``or_of``: an entity whose annotations are wanted as well (one query,
-        each way by its index)."""
+        Words the text-search parser drops (inside '<…>', which it takes for a tag) or keeps
+        together with what follows ('12' of '12.5', a web address's parts) are not found when
+        narrowed; walking (not ``narrowed``) finds them as typed. ``or_of``: an entity whose
+        annotations are wanted as well (one query, each way by its index)."""
         column, key = WORDS_KEYS[kind], words_key(words)
-        typed = words.casefold().split(" ")
-        if whole:
-            exact, start = typed, ""
-        else:
-            exact, start = typed[1:-1], typed[-1] if len(typed) > 1 else ""
-        narrowing = [*exact, start] if start else exact
-        plain = bool(narrowing) and all(PLAIN_WORD.fullmatch(word) for word in narrowing)
+        exact, start, plain = _narrowing(words, whole=whole)
         found, matching = self.filter(kind=kind), Q()
         if plain and narrowed:
             terms = [f"'{unaccented(word)}'" for word in exact] + ([f"'{unaccented(start)}':*"] if start else [])
@@ -161,19 +181,21 @@ class AnnotationQuerySet(models.QuerySet):
             matching = Q(words_vector=SearchQuery(" & ".join(terms), config="simple", search_type="raw"))
         else:
             found = found.alias(words_text=F(column))
-        matching &= Q(words_text__contains=key)
-        if whole and plain:
-            # Letters, digits and spaces only: nothing in the pattern to escape.
-            matching &= Q(words_text__regex=Concat(Value(r"\m"), key, Value(r"\M"), output_field=models.TextField()))
+        matching &= _text_matching("words_text", key, whole=whole and plain)
         return found.filter(matching if or_of is None else matching | Q(entity=or_of))
 
-    def mostly_containing(self, kind: str, words: str) -> bool:
+    def mostly_containing(self, kind: str, words: str, *, whole: bool = False) -> bool:
         """Whether COMMON_SHARE of the quotes or claims (``kind``) or more hold ``words`` as
-        typed (containing()), as PostgreSQL's statistics of their words key sample it: a hundred
-        or so texts, right to a few percent, which is all it takes to choose a plan by."""
+        containing() tests the text (``whole``: as whole words), as PostgreSQL's statistics of
+        their words key sample it: a hundred or so texts, right to a few percent, which is all it
+        takes to choose a plan by."""
         column = WORDS_KEYS[kind]
-        # The key alone (each kind's is a column, with statistics of its own): a LIKE implies a key.
-        matches = estimated_rows(Annotation.objects.filter(**{f"{column}__contains": words_key(words)}))
+        *_, plain = _narrowing(words, whole=whole)
+        # The key alone (each kind's is a column, with statistics of its own): a match implies a
+        # key. As whole words, the pattern alone: with the text's LIKE, PostgreSQL would take the
+        # two for independent.
+        matching = _text_matching(column, words_key(words), whole=whole and plain, implied=False)
+        matches = estimated_rows(Annotation.objects.filter(matching))
         return matches >= COMMON_SHARE * estimated_rows(Annotation.objects.filter(**{f"{column}__isnull": False}))
 
     def newest_of_first(self, most: int, shown: int, *, walk: bool) -> tuple[int, list[int]]:

@@ -94,9 +94,13 @@ class Named:
 
     def first(self, kind: str) -> Entity | None:
         """The best match with annotations of ``kind`` (quotes: a speaker; claims: a claimant),
-        as desks.queries.entity_named() finds it, if among the first NAMED_AMONG matches."""
+        as desks.queries.entity_named() finds it."""
         has = "has_quotes" if kind == Annotation.Kind.QUOTE else "has_claims"
-        return next((entity for entity in self.entities if getattr(entity, has)), None)
+        found = next((entity for entity in self.entities if getattr(entity, has)), None)
+        if found is None and len(self.entities) == NAMED_AMONG:
+            # There are more matches: among all of them, as the desks look (a query more).
+            return desks.entity_named(self.text, kind=kind)
+        return found
 
     def count(self) -> int:
         """All the matches, up to MOST_COUNTED + 1."""
@@ -140,7 +144,7 @@ def _annotations(kind: str, text: str, entity: Entity | None) -> tuple[QuerySet[
     is all that is typed), and -excluded words not at all."""
     words, whole = _plain_words(text)
     if words:
-        walk = Annotation.objects.mostly_containing(kind, words)
+        walk = Annotation.objects.mostly_containing(kind, words, whole=whole)
         return Annotation.objects.containing(kind, words, whole=whole, or_of=entity, narrowed=not walk), walk
     of_kind = Annotation.objects.filter(kind=kind)
     return of_kind.filter(entity=entity) if entity is not None else of_kind.none(), False

@@ -202,6 +202,16 @@ class TestGroups:
         # Every word of the phrase is a word of the first claim too, and the phrase is in its text.
         assert [claim.exact for claim in found["claims"].rows] == ["Ezer katona vett részt"]
 
+    def test_a_speaker_past_the_first_matches_of_the_catalogue_is_still_found(self, client, editor, monkeypatch):
+        monkeypatch.setattr(groups, "NAMED_AMONG", 3)
+        kovacs = [make_entity(f"Kovács {letter}") for letter in "ABCDE"]
+        text = article("Hír", "„Megyünk” – mondta Kovács E.")
+        make_annotation(text, *span_of(text, "Megyünk"), kind="quote", author=editor, entity=kovacs[-1])
+        found = {group.name: group for group in client.get(SEARCH, {"q": "Kovács"}).context["groups"]}
+        assert [entity.name for entity in found["entities"].rows] == [f"Kovács {letter}" for letter in "ABC"]
+        assert found["entities"].count == 5
+        assert [quote.exact for quote in found["quotes"].rows] == ["Megyünk"]
+
     def test_quotes_are_shown_newest_article_first_and_in_text_order(self, client, editor):
         old = article("Régi", "„Első” és „második” – mondta Kim.", published_on=datetime.date(2025, 1, 1))
         new = article("Új", "„Harmadik” – mondta Kim.", published_on=datetime.date(2025, 6, 1))
@@ -249,12 +259,15 @@ class TestCommonWords:
 
     @pytest.fixture
     def mostly_katona(self, editor):
-        """100 claims of soldiers and 20 of couriers; 100 quotes of couriers and 20 of soldiers
-        (over a hundred texts of each kind: PostgreSQL's statistics then sample them alone)."""
+        """100 claims of soldiers, 20 of couriers and 5 of toy soldiers; 100 quotes of couriers and
+        20 of soldiers (over a hundred texts of each kind: PostgreSQL's statistics then sample them
+        alone)."""
         soldiers = [f"A(z) {n}. katona vett részt." for n in range(100)]
         couriers = [f"A(z) {n}. futár jött." for n in range(100)]
-        text = article("Sok", " ".join(soldiers + couriers))
-        for kind, sentences in (("claim", soldiers + couriers[:20]), ("quote", couriers + soldiers[:20])):
+        # The phrase as part of a longer word: found by the words typed, not as whole words.
+        toys = [f"A(z) {n}. minikatona vett részt." for n in range(5)]
+        text = article("Sok", " ".join(soldiers + couriers + toys))
+        for kind, sentences in (("claim", soldiers + couriers[:20] + toys), ("quote", couriers + soldiers[:20])):
             for sentence in sentences:
                 make_annotation(text, *span_of(text, sentence), kind=kind, author=editor)
         with connection.cursor() as cursor:
@@ -262,18 +275,24 @@ class TestCommonWords:
 
     def test_a_kind_mostly_containing_words_is_told_by_the_statistics_of_its_own_text(self, mostly_katona):
         assert Annotation.objects.mostly_containing("claim", "katona vett")
+        assert Annotation.objects.mostly_containing("claim", "katona vett részt", whole=True)
         assert not Annotation.objects.mostly_containing("claim", "futár")
         assert not Annotation.objects.mostly_containing("quote", "katona vett")
         assert Annotation.objects.mostly_containing("quote", "futár")
+        # In most claims as letters, in none as a word: as whole words, not common.
+        assert Annotation.objects.mostly_containing("claim", "atona")
+        assert not Annotation.objects.mostly_containing("claim", "atona", whole=True)
 
-    @pytest.mark.parametrize("words,whole", [("katona vett", False), ("katona vett részt", True), ("atona", False)])
-    def test_walking_finds_what_the_indexes_find(self, mostly_katona, words, whole):
+    @pytest.mark.parametrize(
+        "words,whole,count", [("katona vett", False, 105), ("katona vett részt", True, 100), ("atona", False, 105)]
+    )
+    def test_walking_finds_what_the_indexes_find(self, mostly_katona, words, whole, count):
         def first(walk):
             found = Annotation.objects.containing("claim", words, whole=whole, narrowed=not walk)
             return found.newest_of_first(1000, 5, walk=walk)
 
         walked, indexed = first(walk=True), first(walk=False)
-        assert walked == indexed and walked[0] == 100
+        assert walked == indexed and walked[0] == count
 
     def test_the_search_page_walks_the_claims_for_words_in_most_of_them(self, client, mostly_katona):
         with CaptureQueriesContext(connection) as queries:
