@@ -93,17 +93,18 @@ def _excluded(word: str) -> SearchQuery:
     return query
 
 
-def _catalogued_spellings(words: list[str]) -> SearchQuery | None:
-    """Every spelling of the entities the words name exactly, each as a phrase, its last word
-    with any case ending; None when they name no entity."""
+def catalogued(text: str) -> list:
+    """The entities (up to MOST_ENTITIES) whose name, alias or transliteration the text is."""
     from entities.models import Entity  # entities' models import the articles app
 
-    text = " ".join(words)
-    if not text:
-        return None
-    found = Entity.objects.matching(text).filter(exact=True).only("name", "aliases")[:MOST_ENTITIES]
+    return list(Entity.objects.matching(text).filter(exact=True).only("name", "aliases")[:MOST_ENTITIES])
+
+
+def _catalogued_spellings(entities) -> SearchQuery | None:
+    """Every spelling of the entities, each as a phrase, its last word with any case ending;
+    None when there are none."""
     query = None
-    for entity in found:
+    for entity in entities:
         for spelling in {entity.name, *entity.aliases}:
             if tokens := WORD.findall(unaccented(spelling)):
                 phrase = SearchQuery(_raw(tokens, prefix=True), config="simple", search_type="raw")
@@ -111,8 +112,10 @@ def _catalogued_spellings(words: list[str]) -> SearchQuery | None:
     return query
 
 
-def article_query(text: str) -> SearchQuery | None:
-    """The tsquery the text asks for; None when it asks for nothing (only exclusions, or empty)."""
+def article_query(text: str, *, catalogue=catalogued) -> SearchQuery | None:
+    """The tsquery the text asks for; None when it asks for nothing (only exclusions, or empty).
+    ``catalogue``: what finds the entities the words name (catalogued(), or the same from what a
+    caller looked up already)."""
     words, phrases, excluded = [], [], []
     for match in TERM.finditer(text):
         minus_phrase, phrase, minus, word = match.groups()
@@ -128,7 +131,7 @@ def article_query(text: str) -> SearchQuery | None:
     for place, word in enumerate(words):
         term = _word(word, spelled=place < MOST_SPELLED_WORDS)
         found = term if found is None else found & term
-    if found is not None and (spelled := _catalogued_spellings(words)) is not None:
+    if found is not None and (spelled := _catalogued_spellings(catalogue(" ".join(words)))) is not None:
         found |= spelled
     for _kind, phrase in phrases:
         found = _phrase(phrase) if found is None else found & _phrase(phrase)

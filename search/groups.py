@@ -21,7 +21,7 @@ from entities.models import Entity
 from newsroom.counting import MOST_COUNTED, bounded_count
 
 # Articles ranked for the best matches, at most: the newest of those found (articles()).
-RANKED_AMONG = 500
+RANKED_AMONG = 200
 ARTICLES_SHOWN = 10
 OTHERS_SHOWN = 5
 # The entities the text may name, at most: the entities group shows the first, the quotes and
@@ -47,30 +47,6 @@ class Group:
 
 def _address(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
-
-
-def articles(text: str, *, by_date: bool) -> Group:
-    """The articles found, best match first (or newest first). Ranking reads each article's search
-    vector, some 40 µs an article: a word most articles have would take seconds to rank. So when
-    more than RANKED_AMONG are found, the best are chosen among the newest RANKED_AMONG (found
-    by the index, no vector read), and the group says so."""
-    query = searching.article_query(text)
-    # The newest, counted as they come (one query: the count and the newest apart took longer).
-    newest = [] if query is None else Article.objects.filter(search_vector=query).newest_ids(MOST_COUNTED + 1)
-    fields = ("title", "published_on", "date_precision")
-    if query is None:
-        rows = []
-    elif by_date:
-        shown = Article.objects.filter(pk__any_of=newest[:ARTICLES_SHOWN])
-        rows = sorted(shown.with_headline(query).only(*fields), key=lambda article: newest.index(article.pk))
-    else:
-        ranked = Article.objects.filter(pk__any_of=newest[:RANKED_AMONG]).ranked_by(query).only(*fields)
-        rows = list(ranked.order_by("-rank", "-published_on", "-id")[:ARTICLES_SHOWN])
-    for article in rows:
-        article.snippet = marked_snippet(article.headline)
-    see_all = [(_("All articles found"), _address("articles:list", q=text))]
-    ranked_among = RANKED_AMONG if len(newest) > RANKED_AMONG and not by_date else None
-    return Group("articles", _("Articles"), rows, len(newest), see_all, ranked_among)
 
 
 @dataclass
@@ -102,11 +78,42 @@ class Named:
             return desks.entity_named(self.text, kind=kind)
         return found
 
+    def exactly(self, words: str) -> list[Entity]:
+        """The entities ``words`` name exactly (articles.searching.catalogued()): among those
+        looked up when they are the text's words (which come first), else looked up."""
+        if words.split() != self.text.split():
+            return searching.catalogued(words)
+        return [entity for entity in self.entities if entity.exact][: searching.MOST_ENTITIES]
+
     def count(self) -> int:
         """All the matches, up to MOST_COUNTED + 1."""
         if len(self.entities) < NAMED_AMONG:
             return len(self.entities)
         return bounded_count(Entity.objects.matching(self.text).values("pk"))
+
+
+def articles(text: str, *, by_date: bool, named: Named | None = None) -> Group:
+    """The articles found, best match first (or newest first). Ranking reads each article's search
+    vector, some 40 µs an article: a word most articles have would take seconds to rank. So when
+    more than RANKED_AMONG are found, the best are chosen among the newest RANKED_AMONG (found
+    by the index, no vector read), and the group says so."""
+    query = searching.article_query(text, catalogue=searching.catalogued if named is None else named.exactly)
+    # The newest, counted as they come (one query: the count and the newest apart took longer).
+    newest = [] if query is None else Article.objects.filter(search_vector=query).newest_ids(MOST_COUNTED + 1)
+    fields = ("title", "published_on", "date_precision")
+    if query is None:
+        rows = []
+    elif by_date:
+        shown = Article.objects.filter(pk__any_of=newest[:ARTICLES_SHOWN])
+        rows = sorted(shown.with_headline(query).only(*fields), key=lambda article: newest.index(article.pk))
+    else:
+        ranked = Article.objects.filter(pk__any_of=newest[:RANKED_AMONG]).ranked_by(query).only(*fields)
+        rows = list(ranked.order_by("-rank", "-published_on", "-id")[:ARTICLES_SHOWN])
+    for article in rows:
+        article.snippet = marked_snippet(article.headline)
+    see_all = [(_("All articles found"), _address("articles:list", q=text))]
+    ranked_among = RANKED_AMONG if len(newest) > RANKED_AMONG and not by_date else None
+    return Group("articles", _("Articles"), rows, len(newest), see_all, ranked_among)
 
 
 def entities(named: Named) -> Group:

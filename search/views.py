@@ -27,9 +27,10 @@ def search(request):
     if text:
         # Each group only for those who may read it, whatever asked for the page.
         user = request.user
-        found.append(groups.articles(text, by_date=form.cleaned_data["sort"] == "date"))
         entities, annotations = user.has_perm("entities.view_entity"), user.has_perm("annotations.view_annotation")
+        # The catalogue's entities the words name, looked up once: the articles' query reads them too.
         named = groups.Named.of(text) if entities or annotations else None
+        found.append(groups.articles(text, by_date=form.cleaned_data["sort"] == "date", named=named))
         if entities:
             found.append(groups.entities(named))
         if annotations:
