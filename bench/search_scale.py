@@ -538,7 +538,7 @@ def plans(client, path: str) -> tuple[list[str], list[str]]:
             if "set_config(" in sql:
                 cursor.execute(sql)
                 continue
-            if not sql.lstrip().upper().startswith("SELECT") or not MAIN_TABLES.search(sql):
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or not MAIN_TABLES.search(sql):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
