@@ -11,6 +11,14 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+ADD_COLUMNS = """
+ALTER TABLE "articles_annotation"
+    ADD COLUMN "claim_words_key" text
+        GENERATED ALWAYS AS (CASE WHEN "kind" = 'claim' THEN UPPER(newsroom_unaccent("exact")) ELSE NULL END) STORED,
+    ADD COLUMN "quote_words_key" text
+        GENERATED ALWAYS AS (CASE WHEN "kind" = 'quote' THEN UPPER(newsroom_unaccent("exact")) ELSE NULL END) STORED;
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -37,39 +45,51 @@ class Migration(migrations.Migration):
             model_name="annotation",
             name="annotation_claim_words_tsv",
         ),
-        migrations.AddField(
-            model_name="annotation",
-            name="claim_words_key",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=models.Case(
-                    models.When(
-                        kind="claim",
-                        then=django.db.models.functions.text.Upper(
-                            models.Func("exact", function="newsroom_unaccent", output_field=models.TextField())
+        # Both columns in one ALTER TABLE: one rewrite of the table under its lock, not two (each
+        # took some 30 s at 2 million annotations). The SQL is what Django writes for each field.
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    sql=ADD_COLUMNS,
+                    reverse_sql='ALTER TABLE "articles_annotation" DROP COLUMN "claim_words_key", DROP COLUMN "quote_words_key";',
+                )
+            ],
+            state_operations=[
+                migrations.AddField(
+                    model_name="annotation",
+                    name="claim_words_key",
+                    field=models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Case(
+                            models.When(
+                                kind="claim",
+                                then=django.db.models.functions.text.Upper(
+                                    models.Func("exact", function="newsroom_unaccent", output_field=models.TextField())
+                                ),
+                            )
                         ),
-                    )
+                        output_field=models.TextField(null=True),
+                        verbose_name="words key",
+                    ),
                 ),
-                output_field=models.TextField(null=True),
-                verbose_name="words key",
-            ),
-        ),
-        migrations.AddField(
-            model_name="annotation",
-            name="quote_words_key",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=models.Case(
-                    models.When(
-                        kind="quote",
-                        then=django.db.models.functions.text.Upper(
-                            models.Func("exact", function="newsroom_unaccent", output_field=models.TextField())
+                migrations.AddField(
+                    model_name="annotation",
+                    name="quote_words_key",
+                    field=models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Case(
+                            models.When(
+                                kind="quote",
+                                then=django.db.models.functions.text.Upper(
+                                    models.Func("exact", function="newsroom_unaccent", output_field=models.TextField())
+                                ),
+                            )
                         ),
-                    )
+                        output_field=models.TextField(null=True),
+                        verbose_name="words key",
+                    ),
                 ),
-                output_field=models.TextField(null=True),
-                verbose_name="words key",
-            ),
+            ],
         ),
         migrations.AddIndex(
             model_name="annotation",
