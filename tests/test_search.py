@@ -294,6 +294,16 @@ class TestCommonWords:
         walked, indexed = first(walk=True), first(walk=False)
         assert walked == indexed and walked[0] == count
 
+    @pytest.mark.parametrize("walk", [True, False], ids=["walked", "from the indexes"])
+    def test_the_claims_of_the_entity_named_are_found_with_the_words_either_way(self, mostly_katona, editor, walk):
+        kim = make_entity("Kim")
+        text = article("Más", "Kim szerint esik.")
+        claim = make_annotation(text, *span_of(text, "Kim szerint esik"), kind="claim", author=editor, entity=kim)
+        found = Annotation.objects.containing("claim", "katona vett", or_of=kim, narrowed=not walk)
+        count, first = found.newest_of_first(1000, 5, walk=walk)
+        # The newer article's claim first (same date: the later article).
+        assert count == 106 and first[0] == claim.pk and len(first) == 5
+
     def test_the_search_page_walks_the_claims_for_words_in_most_of_them(self, client, mostly_katona):
         with CaptureQueriesContext(connection) as queries:
             found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett részt"'}).context["groups"]}
