@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Now
@@ -139,12 +138,10 @@ class ArticleQuerySet(models.QuerySet):
         matches) and reads a thousand vectors for every match when few do (200 ms for 1,000 of
         6,300); or every match from the search index, sorted (15 ms for 6,300; 70 for 90,000).
         PostgreSQL would walk for both: walks_soon() chooses."""
-        with self._planned_for(most):
+        # PostgreSQL's own plan where walking finds them soon; else one from the search index.
+        planned = contextlib.nullcontext() if self.walks_soon(most) else planned_without("indexscan", "seqscan")
+        with planned:
             return list(self.order_by("-published_on", "-id").values_list("pk", flat=True)[:most])
-
-    def _planned_for(self, most: int):
-        """PostgreSQL's own plan where walking finds ``most`` of these soon; else one from the search index."""
-        return contextlib.nullcontext() if self.walks_soon(most) else planned_without("indexscan", "seqscan")
 
     def walks_soon(self, most: int) -> bool:
         """Whether walking the articles in an order, testing each, finds ``most`` of these soon:
@@ -183,10 +180,7 @@ class ArticleQuerySet(models.QuerySet):
                 columns.append(f"count(listed.status) FILTER (WHERE {' AND '.join(sql for sql, _ in conditions)})")
                 params += [param for _, condition_params in conditions for param in condition_params]
         fields = ["status", *COUNT_FIELDS.values(), "claim_verdict_bits"]
-        try:
-            inner, inner_params = self.order_by().values(*fields).query.sql_with_params()
-        except EmptyResultSet:  # chosen among no ids: Django sends no query
-            return {facet: dict.fromkeys(facet_values, 0) for facet, facet_values in values.items()}
+        inner, inner_params = self.order_by().values(*fields).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) AS listed", [*params, *inner_params])
             counted = iter(cursor.fetchone())

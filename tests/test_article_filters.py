@@ -158,6 +158,9 @@ class TestFilters:
         nothing = client.get(LIST, {"q": "zsiráf"})
         assert titles(nothing) == [] and nothing.context["progress"]["total"] == 0
         assert "No articles match." in nothing.content.decode()
+        # Only exclusions: a search for nothing, counted as zeros too.
+        excluded = client.get(LIST, {"q": "-katonák"})
+        assert titles(excluded) == [] and excluded.context["progress"]["total"] == 0
         # Without a search, the counts' index answers however many articles there are.
         everything = client.get(LIST)
         assert everything.context["progress"]["total"] == 4 and everything.context["page"].total == 4

@@ -25,6 +25,13 @@ def article(title: str, body: str, published_on=datetime.date(2025, 6, 9)):
     return make_article(f"{title}. {body}", title=title, published_on=published_on, date_precision="day")
 
 
+def found_groups(client, query: str) -> dict[str, Group]:
+    """The search page's groups for the query, by name."""
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    return {group.name: group for group in response.context["groups"]}
+
+
 def found_titles(client, query: str, **params) -> list[str]:
     """The titles of the articles the search page lists, in its order."""
     response = client.get(SEARCH, {"q": query, **params})
@@ -166,17 +173,17 @@ class TestGroups:
         assert groups["quotes"].count == 1 and groups["claims"].count == 0
         assert f"/quotes/?speaker={kim.pk}" in response.content.decode()
 
-        claims = {group.name: group for group in client.get(SEARCH, {"q": "12 ezer katona"}).context["groups"]}
+        claims = found_groups(client, "12 ezer katona")
         assert [claim.exact for claim in claims["claims"].rows] == ["Több mint 12 ezer katona vett részt"]
 
     def test_a_quoted_phrase_finds_the_claims_and_quotes_with_it_and_an_exclusion_is_no_word(self, client, editor):
         text = article("Hősök", "„Mind hősök” – mondta Kim Dzsongun. Több mint 12 ezer katona vett részt.")
         make_annotation(text, *span_of(text, "Mind hősök"), kind="quote", author=editor)
         make_annotation(text, *span_of(text, "Több mint 12 ezer katona vett részt"), kind="claim", author=editor)
-        found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett" -béke'}).context["groups"]}
+        found = found_groups(client, '"katona vett" -béke')
         assert [claim.exact for claim in found["claims"].rows] == ["Több mint 12 ezer katona vett részt"]
         assert found["claims"].count == 1
-        found = {group.name: group for group in client.get(SEARCH, {"q": '"mind hősök"'}).context["groups"]}
+        found = found_groups(client, '"mind hősök"')
         assert [quote.exact for quote in found["quotes"].rows] == ["Mind hősök"]
 
     def test_a_quoted_phrase_alone_finds_whole_words_and_words_typed_find_parts_too(self, client, editor):
@@ -185,7 +192,7 @@ class TestGroups:
         make_annotation(text, *span_of(text, "harmincnyolc katonavettes volt"), kind="claim", author=editor)
 
         def claims(q):
-            groups = {group.name: group for group in client.get(SEARCH, {"q": q}).context["groups"]}
+            groups = found_groups(client, q)
             return sorted(claim.exact for claim in groups["claims"].rows)
 
         assert claims("nyolc katonavett") == ["harmincnyolc katonavettes volt"]  # parts of words
@@ -198,7 +205,7 @@ class TestGroups:
         text = article("Harc", "A minikatona vett részt, a katona nem. Ezer katona vett részt.")
         make_annotation(text, *span_of(text, "A minikatona vett részt, a katona nem"), kind="claim", author=editor)
         make_annotation(text, *span_of(text, "Ezer katona vett részt"), kind="claim", author=editor)
-        found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett részt"'}).context["groups"]}
+        found = found_groups(client, '"katona vett részt"')
         # Every word of the phrase is a word of the first claim too, and the phrase is in its text.
         assert [claim.exact for claim in found["claims"].rows] == ["Ezer katona vett részt"]
 
@@ -207,7 +214,7 @@ class TestGroups:
         kovacs = [make_entity(f"Kovács {letter}") for letter in "ABCDE"]
         text = article("Hír", "„Megyünk” – mondta Kovács E.")
         make_annotation(text, *span_of(text, "Megyünk"), kind="quote", author=editor, entity=kovacs[-1])
-        found = {group.name: group for group in client.get(SEARCH, {"q": "Kovács"}).context["groups"]}
+        found = found_groups(client, "Kovács")
         assert [entity.name for entity in found["entities"].rows] == [f"Kovács {letter}" for letter in "ABC"]
         assert found["entities"].count == 5
         assert [quote.exact for quote in found["quotes"].rows] == ["Megyünk"]
@@ -219,7 +226,7 @@ class TestGroups:
             make_annotation(body, *span_of(body, words), kind="quote", author=editor)
         kim = make_entity("Kim")
         Annotation.objects.update(entity=kim)
-        found = {group.name: group for group in client.get(SEARCH, {"q": "Kim"}).context["groups"]}
+        found = found_groups(client, "Kim")
         assert [quote.exact for quote in found["quotes"].rows] == ["Harmadik", "Első", "második"]
 
     def test_a_count_past_the_bound_is_shown_as_more(self):
@@ -306,7 +313,7 @@ class TestCommonWords:
 
     def test_the_search_page_walks_the_claims_for_words_in_most_of_them(self, client, mostly_katona):
         with CaptureQueriesContext(connection) as queries:
-            found = {group.name: group for group in client.get(SEARCH, {"q": '"katona vett részt"'}).context["groups"]}
+            found = found_groups(client, '"katona vett részt"')
         assert found["claims"].count == 100 and found["quotes"].count == 20
         assert [claim.exact for claim in found["claims"].rows] == [f"A(z) {n}. katona vett részt." for n in range(5)]
         walks = [
