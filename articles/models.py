@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Now
 from django.urls import reverse
@@ -70,6 +70,9 @@ WALK_COST_RATIO = 4
 # Each verdict's bit in Article.claim_verdict_bits.
 VERDICT_BITS = {verdict: 1 << place for place, verdict in enumerate(Verdict.values)}
 
+# Each kind's bit in ArticleTally.kind_bits: set where an article has annotations of the kind.
+KIND_BITS = {kind: 1 << place for place, kind in enumerate(AnnotationKind.values)}
+
 # The list's count conditions per filter, as SQL over the columns of article_list_counts_idx
 # (ArticleQuerySet.list_counts): (SQL, parameters) for a value. Column names are ours, values parameters.
 LIST_COUNT_CONDITIONS = {
@@ -78,6 +81,38 @@ LIST_COUNT_CONDITIONS = {
     # A bit test rather than the array's @>: a tenth of the cost, 7 times for each of 100,000 rows.
     "verdict": lambda value: ("listed.claim_verdict_bits & %s <> 0", [VERDICT_BITS[value]]),
 }
+# The same over the rows of ArticleTally (ArticleTallyQuerySet.list_counts).
+TALLY_CONDITIONS = {
+    "status": lambda value: ("listed.status = %s", [value]),
+    "kind": lambda value: ("listed.kind_bits & %s <> 0", [KIND_BITS[value]]),
+    "verdict": lambda value: ("listed.verdict_bits & %s <> 0", [VERDICT_BITS[value]]),
+}
+
+
+def _list_counts(
+    count: str, rows: str, params: list, conditions: dict, chosen: dict, *, also: str = ""
+) -> tuple[dict[str, dict[str, int]], tuple]:
+    """The article list's counts per value of each counted filter, each as if that value were
+    chosen instead, under the other filters' ``chosen`` values (blank for any): ``count``, an
+    aggregate over ``listed``, FILTERed by ``conditions``, in one SELECT from ``rows`` (SQL that
+    names them ``listed``, with ``params``). With the values of ``also``, more columns of that
+    SELECT, after the counts."""
+    values = {"status": ArticleStatus.values, "kind": list(COUNT_FIELDS), "verdict": Verdict.values}
+    columns, column_params = [], []
+    for facet, facet_values in values.items():
+        others = [conditions[other](value) for other, value in chosen.items() if other != facet and value]
+        for value in facet_values:
+            filters = [conditions[facet](value), *others]
+            columns.append(f"{count} FILTER (WHERE {' AND '.join(sql for sql, _ in filters)})")
+            column_params += [param for _, filter_params in filters for param in filter_params]
+    if also:
+        columns.append(also)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {rows}", [*column_params, *params])
+        counted = iter(cursor.fetchone())
+    # A sum over no rows is NULL.
+    counts = {facet: {value: next(counted) or 0 for value in facet_values} for facet, facet_values in values.items()}
+    return counts, tuple(counted)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -163,28 +198,22 @@ class ArticleQuerySet(models.QuerySet):
         each verdict: the article list's counts beside each value of those three filters, each
         counted as if that value were chosen instead, under the other two filters' choices
         (``status``, ``kind``, ``verdict``, blank for any). One aggregate over the articles' own
-        rows, which article_list_counts_idx answers alone.
+        rows, which article_list_counts_idx answers alone. (For every article, ArticleTally
+        answers from a few rows.)
 
         Written as SQL around this queryset's own query: the ORM built the 14 filtered counts
         anew on every request, which took longer than the database took to run them."""
-        values = {"status": ArticleStatus.values, "kind": list(COUNT_FIELDS), "verdict": Verdict.values}
-        chosen = {"status": status, "kind": kind, "verdict": verdict}
-        columns, params = [], []
-        for facet, facet_values in values.items():
-            others = [
-                LIST_COUNT_CONDITIONS[other](value) for other, value in chosen.items() if other != facet and value
-            ]
-            for value in facet_values:
-                conditions = [LIST_COUNT_CONDITIONS[facet](value), *others]
-                # Counted by a column of the index (status), so that the index alone can answer.
-                columns.append(f"count(listed.status) FILTER (WHERE {' AND '.join(sql for sql, _ in conditions)})")
-                params += [param for _, condition_params in conditions for param in condition_params]
         fields = ["status", *COUNT_FIELDS.values(), "claim_verdict_bits"]
         inner, inner_params = self.order_by().values(*fields).query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) AS listed", [*params, *inner_params])
-            counted = iter(cursor.fetchone())
-        return {facet: {value: next(counted) for value in facet_values} for facet, facet_values in values.items()}
+        # Counted by a column of the index (status), so that the index alone can answer.
+        counts, _ = _list_counts(
+            "count(listed.status)",
+            f"({inner}) AS listed",
+            list(inner_params),
+            LIST_COUNT_CONDITIONS,
+            {"status": status, "kind": kind, "verdict": verdict},
+        )
+        return counts
 
     def having(self, kind: str):
         """Articles with at least one annotation of the kind: its count, kept on the article's row."""
@@ -230,6 +259,50 @@ class ArticleQuerySet(models.QuerySet):
                 fragment_delimiter=" … ",
             ),
         )
+
+
+# ArticleTally's table, named here as its triggers on articles write to it.
+TALLY_TABLE = "articles_tally"
+# How many rows the triggers may add to ArticleTally before reading it sums them up (compact()).
+TALLY_CHANGES_KEPT = 200
+
+
+def _tally_triggers() -> list:
+    """Triggers on articles, once per statement, adding to ArticleTally what the statement changed:
+    per combination of status, kinds and verdicts, the articles it brought (rows of new_rows) less
+    those it took away (old_rows), where they differ. Only inserts, so no writer waits for another
+    (a row per combination, updated in place, would make every import and every annotation that
+    changes a combination wait for the others' transactions to end)."""
+    import pgtrigger  # only where a model declares one
+
+    kinds = " + ".join(f"(CASE WHEN {COUNT_FIELDS[kind]} > 0 THEN {bit} ELSE 0 END)" for kind, bit in KIND_BITS.items())
+
+    def changes(table: str, sign: str) -> str:
+        return (
+            f"SELECT status, {kinds} AS kind_bits, claim_verdict_bits AS verdict_bits, {sign}1 AS articles FROM {table}"
+        )
+
+    def trigger(name: str, operation, *tables: tuple[str, str]):
+        return pgtrigger.Trigger(
+            name=name,
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=operation,
+            referencing=pgtrigger.Referencing(**{table: f"{table}_rows" for table, _ in tables}),
+            func=f"""
+INSERT INTO {TALLY_TABLE} (status, kind_bits, verdict_bits, articles)
+SELECT status, kind_bits, verdict_bits, sum(articles)
+  FROM ({" UNION ALL ".join(changes(f"{table}_rows", sign) for table, sign in tables)}) AS changed
+ GROUP BY status, kind_bits, verdict_bits
+HAVING sum(articles) <> 0;
+RETURN NULL;""",
+        )
+
+    return [
+        trigger("tally_on_insert", pgtrigger.Insert, ("new", "")),
+        trigger("tally_on_update", pgtrigger.Update, ("new", ""), ("old", "-")),
+        trigger("tally_on_delete", pgtrigger.Delete, ("old", "-")),
+    ]
 
 
 class ArticleStatus(models.TextChoices):
@@ -374,7 +447,7 @@ class Article(KeptByTheDatabase):
                 fields=["published_on", "id"], condition=Q(status=ArticleStatus.NEW), name="article_queue_new_idx"
             ),
         ]
-        triggers = [indexing.search_vector_trigger()]
+        triggers = [indexing.search_vector_trigger(), *_tally_triggers()]
         constraints = [
             choices_constraint("status", ArticleStatus, "article_status_valid"),
             choices_constraint("date_precision", DatePrecision, "article_precision_valid"),
@@ -407,6 +480,80 @@ class Article(KeptByTheDatabase):
     @property
     def publication_date_iso(self) -> str:
         return iso_partial_date(self.published_on, self.date_precision)
+
+
+class ArticleTallyQuerySet(models.QuerySet):
+    def list_counts(self, *, status: str = "", kind: str = "", verdict: str = "") -> dict[str, dict[str, int]]:
+        """ArticleQuerySet.list_counts() for every article, from the tally's rows: a few dozen,
+        however many articles there are (0.3 ms, against 5 ms over the index at 10,000 articles
+        and 40 to 60 at 100,000). Sums the rows up after, when the triggers have added more than
+        TALLY_CHANGES_KEPT."""
+        counts, (changes,) = _list_counts(
+            "sum(listed.articles)",
+            f"{TALLY_TABLE} AS listed",
+            [],
+            TALLY_CONDITIONS,
+            {"status": status, "kind": kind, "verdict": verdict},
+            also="count(*) FILTER (WHERE NOT listed.summed)",
+        )
+        if changes > TALLY_CHANGES_KEPT:
+            self.compact()
+        return counts
+
+    def compact(self) -> None:
+        """Each combination's rows summed into one, those that sum to nothing removed: in one
+        statement, so a reader sees the sums before or after, never between. One at a time (a
+        second would find nothing to do); the rows the triggers add meanwhile are left for the next."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [TALLY_LOCK])
+            if not cursor.fetchone()[0]:
+                return
+            cursor.execute(
+                f"""WITH summed AS (DELETE FROM {TALLY_TABLE} RETURNING status, kind_bits, verdict_bits, articles)
+                    INSERT INTO {TALLY_TABLE} (status, kind_bits, verdict_bits, articles, summed)
+                    SELECT status, kind_bits, verdict_bits, sum(articles), true FROM summed
+                     GROUP BY status, kind_bits, verdict_bits HAVING sum(articles) <> 0"""
+            )
+
+
+# The advisory lock compact() holds: a number of its own among the database's advisory locks.
+TALLY_LOCK = 0x7A11_7A11
+
+
+class ArticleTally(models.Model):
+    """How many articles have a status, annotations of some kinds and claims of some verdicts, per
+    combination of them: the article list's counts per filter value for the whole archive, read
+    from these few rows rather than from every article's (ArticleTallyQuerySet.list_counts).
+
+    Written by the database only: triggers on articles add a row for what each statement changed
+    (``articles`` more or fewer, _tally_triggers), in the statement's transaction, so the sums are
+    exact for whoever reads them; reading sums the rows up now and then (compact())."""
+
+    status = models.CharField(max_length=11, choices=ArticleStatus, verbose_name=gettext_lazy("status"))
+    kind_bits = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("kinds of annotations, as bits"))
+    verdict_bits = models.PositiveSmallIntegerField(verbose_name=gettext_lazy("verdicts of claims, as bits"))
+    articles = models.IntegerField(verbose_name=gettext_lazy("articles"))
+    # A combination's sum (compact()), rather than a change a trigger added.
+    summed = models.BooleanField(default=False, db_default=False, verbose_name=gettext_lazy("summed"))
+
+    objects = ArticleTallyQuerySet.as_manager()
+
+    class Meta:
+        db_table = TALLY_TABLE
+        verbose_name = gettext_lazy("article tally")
+        verbose_name_plural = gettext_lazy("article tallies")
+        constraints = [
+            choices_constraint("status", ArticleStatus, "tally_status_valid"),
+            models.CheckConstraint(condition=Q(kind_bits__lt=1 << len(KIND_BITS)), name="tally_kind_bits_valid"),
+            models.CheckConstraint(
+                condition=Q(verdict_bits__lt=1 << len(VERDICT_BITS)), name="tally_verdict_bits_valid"
+            ),
+            # A change that changes nothing is not written.
+            models.CheckConstraint(condition=~Q(articles=0), name="tally_articles_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.kind_bits} {self.verdict_bits}: {self.articles:+d}"
 
 
 class Reader(models.Model):
