@@ -36,7 +36,8 @@ class QuickInput(forms.widgets.Input):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, flatatt(widget["attrs"]))
+        attributes = flatatt(widget["attrs"])
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, attributes)
 
 
 class QuickDateInput(QuickInput, forms.DateInput):
