@@ -4,17 +4,18 @@ writes them, and no writer waits for another's transaction to add to it (issue 1
 
 import itertools
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Annotation, Verdict
 from articles import services
 from articles.indexing import fill_search_index
-from articles.models import Article, ArticleTally
+from articles.models import TALLY_LOCK, Article, ArticleTally, ArticleTallyManager
 from imports.importing import SeedSource, import_seed_files
 from tests.factories import make_annotation, make_article, span_of
 from tests.test_migrations import migrate_to
@@ -100,6 +101,8 @@ class TestTally:
     def test_the_whole_list_counts_from_the_tally_and_a_date_range_from_the_articles(self, client_for, editor):
         annotated(1, editor, "claim", verdict=Verdict.FALSE)
         annotated(2, editor)
+        old = annotated(3, editor, "claim", verdict=Verdict.FALSE)
+        Article.objects.filter(pk=old.pk).update(published_on="2020-06-01")
         client = client_for(editor)
         with CaptureQueriesContext(connection) as queries:
             whole = client.get(reverse("articles:list"), {"has": "claim"})
@@ -107,15 +110,93 @@ class TestTally:
         assert len(counted) == 1 and "articles_tally" in counted[0] and "articles_article" not in counted[0]
         # Each count as if its value were chosen, under the other filters: the progress of the
         # articles with claims, and of the kinds, each among all articles.
-        assert whole.context["progress"]["total"] == 1 and whole.context["page"].total == 1
-        assert [count for _, _, count in whole.context["kinds"]] == [0, 0, 1, 0]
-        assert dict((value, count) for value, _, count in whole.context["verdicts"])["false"] == 1
+        assert whole.context["progress"]["total"] == 2 and whole.context["page"].total == 2
+        assert [count for _, _, count in whole.context["kinds"]] == [0, 0, 2, 0]
+        assert dict((value, count) for value, _, count in whole.context["verdicts"])["false"] == 2
 
         with CaptureQueriesContext(connection) as queries:
             dated = client.get(reverse("articles:list"), {"has": "claim", "published_from": "2025-01-01"})
         counted = [query["sql"] for query in queries if "FILTER (WHERE" in query["sql"]]
         assert len(counted) == 1 and "articles_tally" not in counted[0]
-        assert dated.context["progress"] == whole.context["progress"]
+        # The article of 2020 is left out of the range's counts.
+        assert dated.context["progress"]["total"] == 1 and dated.context["page"].total == 1
+        assert [count for _, _, count in dated.context["kinds"]] == [0, 0, 1, 0]
+
+    def test_recount_counts_it_again_after_writes_past_the_triggers(self, editor):
+        annotated(1, editor, "quote")
+        annotated(2, editor, "claim", verdict=Verdict.MISLEADING)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("UPDATE articles_article SET status = 'done'")
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        assert ArticleTally.objects.list_counts()["status"]["done"] == 0  # the triggers did not see it
+        ArticleTally.objects.recount()
+        assert ArticleTally.objects.list_counts()["status"] == {"new": 0, "in_progress": 0, "done": 2}
+        assert_tally_agrees()
+
+    def test_a_page_is_not_refused_when_summing_up_fails(self, client_for, editor, monkeypatch, caplog):
+        def fails(self):
+            raise DatabaseError("canceling statement due to statement timeout")
+
+        monkeypatch.setattr("articles.models.TALLY_CHANGES_KEPT", 0)
+        monkeypatch.setattr(ArticleTallyManager, "compact", fails)
+        annotated(1, editor)
+        response = client_for(editor).get(reverse("articles:list"))
+        assert response.status_code == 200 and response.context["progress"]["total"] == 1
+        assert "The article tally was not summed up." in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+class TestTallyAlongsideOthers:
+    def test_summing_up_waits_for_no_one_and_leaves_uncommitted_changes_for_later(self, editor):
+        make_article(BODY.format("előtte"))
+        with open_transaction(lambda: make_article(BODY.format("nyitott"))):
+            assert ArticleTally.objects.compact()
+            # The committed change summed; the other transaction's, unseen, still there after it.
+            assert ArticleTally.objects.filter(summed=True).count() == 1
+        assert ArticleTally.objects.filter(summed=False).count() == 1
+        assert ArticleTally.objects.list_counts()["status"]["new"] == 2
+        assert_tally_agrees()
+
+    def test_one_sums_up_at_a_time(self, editor):
+        make_article(BODY.format("egy"))
+        make_article(BODY.format("kettő"))
+        with open_transaction(lambda: connection.cursor().execute("SELECT pg_advisory_xact_lock(%s)", [TALLY_LOCK])):
+            assert not ArticleTally.objects.compact()  # another holds the lock: left to it
+        assert ArticleTally.objects.filter(summed=False).count() == 2
+        assert ArticleTally.objects.compact()
+        assert list(ArticleTally.objects.values_list("articles", "summed")) == [(2, True)]
+
+    def test_truncating_the_articles_empties_it(self, editor):
+        annotated(1, editor, "source")
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE articles_article CASCADE")
+        assert not ArticleTally.objects.exists()
+        assert_tally_agrees()
+
+
+@contextmanager
+def open_transaction(work):
+    """``work`` done in a transaction of another connection, left open for the block, committed after."""
+    done, release = threading.Event(), threading.Event()
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                work()
+                done.set()
+                assert release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert done.wait(10)
+        yield
+    finally:
+        release.set()
+        thread.join()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -123,46 +204,28 @@ def test_writers_of_articles_add_to_the_tally_without_waiting_for_each_other(edi
     """Two transactions each store an article (the same combination) and stay open: the second
     stores its own while the first has not ended. A row per combination, updated in place, would
     keep it waiting for the first's end (here: a lock timeout)."""
-    stored, release = threading.Event(), threading.Event()
-
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                make_article(BODY.format("első"))
-                stored.set()
-                assert release.wait(10)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    try:
-        assert stored.wait(10)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")
-            make_article(BODY.format("második"))
-    finally:
-        release.set()
-        thread.join()
+    with open_transaction(lambda: make_article(BODY.format("első"))), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+        make_article(BODY.format("második"))
     assert ArticleTally.objects.list_counts()["status"]["new"] == 2
     assert_tally_agrees()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_tallies_the_articles_already_there():
-    before = [("articles", "0016_claim_verdict_bits")]
-    old = migrate_to(before).loader.project_state(before).apps
-    OldArticle = old.get_model("articles", "Article")
-    for n, status in enumerate(["new", "new", "done"]):
-        OldArticle.objects.create(
-            title=f"Régi {n}",
-            body=BODY.format(n),
-            published_on="2025-06-01",
-            date_precision="month",
-            content_sha256=f"{n}" * 64,
-            status=status,
-        )
+def test_the_migration_tallies_the_articles_already_there(editor):
+    # Before the tally: the articles' table as now (0017 adds none of its columns), without triggers.
+    migrate_to([("articles", "0016_claim_verdict_bits")])
+    annotated(1, editor, "claim", verdict=Verdict.FALSE)
+    annotated(2, editor)
+    third = annotated(3, editor, "claim", "source", verdict=Verdict.TRUE)
+    Article.objects.filter(pk=third.pk).update(status="done")
+
     call_command("migrate", verbosity=0)
-    assert ArticleTally.objects.list_counts()["status"] == {"new": 2, "in_progress": 0, "done": 1}
+
+    counts = ArticleTally.objects.list_counts()
+    assert counts["status"] == {"new": 2, "in_progress": 0, "done": 1}
+    assert counts["kind"] == {"source": 1, "quote": 0, "claim": 2, "entity": 0}
+    assert (counts["verdict"]["false"], counts["verdict"]["true"], counts["verdict"]["unverified"]) == (1, 1, 0)
+    assert ArticleTally.objects.list_counts(kind="source")["verdict"] == {**dict.fromkeys(Verdict.values, 0), "true": 1}
     assert_tally_agrees()

@@ -1,9 +1,10 @@
-"""The article list's counts for the whole archive from a tally (ArticleTally): a few rows per
-combination of status, kinds of annotations and verdicts, which triggers on articles add to.
+"""The article list's counts for the whole archive from a tally (ArticleTally): rows per
+combination of status, kinds of annotations and verdicts, which triggers on articles add to
+(and empty when articles are truncated).
 
 The triggers come first and the tally is filled after them, in this migration's transaction: a
 trigger's creation makes every other writer of articles wait until the migration commits, so no
-article is counted twice or missed."""
+article is counted twice or missed. FILL is ArticleTally.objects.recount()'s, as of this migration."""
 
 import pgtrigger.compiler
 import pgtrigger.migrations
@@ -119,6 +120,21 @@ class Migration(migrations.Migration):
             model_name="articletally",
             constraint=models.CheckConstraint(
                 condition=models.Q(("articles", 0), _negated=True), name="tally_articles_not_zero"
+            ),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name="article",
+            trigger=pgtrigger.compiler.Trigger(
+                name="tally_on_truncate",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="DELETE FROM articles_tally; RETURN NULL;",
+                    hash="8831a032801a5fe0875fbe0802846ea2d20f69da",
+                    level="STATEMENT",
+                    operation="TRUNCATE",
+                    pgid="pgtrigger_tally_on_truncate_a7e4d",
+                    table="articles_article",
+                    when="AFTER",
+                ),
             ),
         ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop, elidable=True),
