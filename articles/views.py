@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import Choices, F, FloatField, QuerySet
 from django.db.models.functions import Cast
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import HttpResponse, HttpResponseNotFound, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -105,21 +105,41 @@ def article_list(request):
         "ranked": RANKED_MATCHES if order == "relevance" and (total is None or total > RANKED_MATCHES) else None,
     }
     if counts is not None:
+        status_links = _links(request.GET, "status", Article.Status)
         context["progress"] = {
-            "counts": [(value, label, counts["status"][value]) for value, label in Article.Status.choices],
+            "counts": [
+                (value, label, counts["status"][value], status_links[value]) for value, label in Article.Status.choices
+            ],
             "done": counts["status"][Article.Status.DONE],
             "total": sum(counts["status"].values()),
         }
     if may_read_annotations:
         # Without counts (a broad search), each value is still offered, uncounted.
+        kind_links, verdict_links = _links(request.GET, "has", AnnotationKind), _links(request.GET, "verdict", Verdict)
         context["kinds"] = [
-            (value, label, None if counts is None else counts["kind"][value]) for value, label in AnnotationKind.choices
+            (value, label, None if counts is None else counts["kind"][value], kind_links[value])
+            for value, label in AnnotationKind.choices
         ]
         context["verdicts"] = [
-            (value, label, None if counts is None else counts["verdict"][value]) for value, label in Verdict.choices
+            (value, label, None if counts is None else counts["verdict"][value], verdict_links[value])
+            for value, label in Verdict.choices
         ]
     template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
     return render(request, template, context)
+
+
+def _links(query: QueryDict, name: str, choices: type[Choices]) -> dict[str, str]:
+    """The list's address with ``name`` set to each of the choices' values, from its first page:
+    what ``{% querystring name=value page=None after=None before=None %}`` writes, the other
+    parameters copied once rather than once per value (14 links on every page)."""
+    base = query.copy()
+    for place in ("page", "after", "before"):
+        base.pop(place, None)
+    links = {}
+    for value in choices.values:
+        base[name] = value
+        links[value] = f"?{base.urlencode()}"
+    return links
 
 
 def _listed_and_counted(

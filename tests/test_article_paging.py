@@ -204,16 +204,16 @@ class TestFilterCounts:
         assert titles(response) == ["A"]
         context = response.context
         # Statuses among those with claims; kinds among the done ones; verdicts among the done with claims.
-        assert dict((v, n) for v, _, n in context["progress"]["counts"]) == {"new": 1, "in_progress": 0, "done": 1}
-        assert {v: n for v, _, n in context["kinds"]} == {"source": 0, "quote": 1, "claim": 1, "entity": 0}
-        assert {v: n for v, _, n in context["verdicts"] if n} == {"false": 1}
+        assert dict((v, n) for v, _, n, _ in context["progress"]["counts"]) == {"new": 1, "in_progress": 0, "done": 1}
+        assert {v: n for v, _, n, _ in context["kinds"]} == {"source": 0, "quote": 1, "claim": 1, "entity": 0}
+        assert {v: n for v, _, n, _ in context["verdicts"] if n} == {"false": 1}
         assert context["page"].total == 1
 
         # A verdict chosen: the verdicts are counted as if each were chosen instead.
         response = client.get(LIST, {"verdict": "true"})
         assert titles(response) == ["C"]
-        assert {v: n for v, _, n in response.context["verdicts"] if n} == {"false": 1, "true": 1}
-        assert {v: n for v, _, n in response.context["kinds"] if n} == {"claim": 1}
+        assert {v: n for v, _, n, _ in response.context["verdicts"] if n} == {"false": 1, "true": 1}
+        assert {v: n for v, _, n, _ in response.context["kinds"] if n} == {"claim": 1}
 
     def test_the_verdict_bits_the_counts_test_follow_the_claims(self, editor):
         article = make_article("Állítás. Egy kettő Kim.", title="A")
@@ -232,8 +232,16 @@ class TestFilterCounts:
     def test_the_counts_link_to_the_list_they_count(self, client_for, editor):
         article = make_article("Idézet. Egy kettő Kim.", title="A")
         annotate(article, editor, 1, kind=Annotation.Kind.QUOTE)
-        html = client_for(editor).get(LIST, {"status": "new"}).content.decode()
+        client = client_for(editor)
+        html = client.get(LIST, {"status": "new"}).content.decode()
         assert '<a href="?status=new&amp;has=quote">Quote: 1</a>' in html
+        # From a later page of a search: the search and the other filters kept, in their order,
+        # the value replaced where chosen, the page's place left out (each link starts a list).
+        query = "q=K%C3%A9sz+%C3%BAj&has=claim&after=2025-06-01_7&status=new&page=3&verdict=true"
+        html = client.get(f"{LIST}?{query}").content.decode()
+        assert 'href="?q=K%C3%A9sz+%C3%BAj&amp;has=quote&amp;status=new&amp;verdict=true"' in html
+        assert 'href="?q=K%C3%A9sz+%C3%BAj&amp;has=claim&amp;status=done&amp;verdict=true"' in html
+        assert 'href="?q=K%C3%A9sz+%C3%BAj&amp;has=claim&amp;status=new&amp;verdict=false"' in html
 
     def test_who_may_not_read_annotations_sees_no_counts_of_them(self, client_for, editor, django_user_model):
         from django.contrib.auth.models import Permission

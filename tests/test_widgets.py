@@ -24,9 +24,15 @@ def test_the_date_input_is_djangos(attrs, value):
 
 
 @pytest.mark.parametrize("attrs", ATTRS)
-@pytest.mark.parametrize("value", [None, "", "b", HOSTILE])
-def test_the_select_is_djangos(attrs, value):
-    choices = [("", "Bármi"), ("a", "Első <b>"), ("b", HOSTILE), (HOSTILE, "Harmadik")]
+@pytest.mark.parametrize("value", [None, "", "b", HOSTILE, 3])
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("", "Bármi"), ("a", "Első <b>"), ("b", HOSTILE), (HOSTILE, "Harmadik"), (3, "Szám"), ("b", "Ismét")],
+        [("", "Bármi"), ("Csoport", [("a", "Első"), ("b", HOSTILE)])],  # groups: Django's own
+    ],
+)
+def test_the_select_is_djangos(attrs, value, choices):
     django, quick = (
         widget(attrs=attrs, choices=choices).render("kind", value, {"id": "id_kind"})
         for widget in (forms.Select, QuickSelect)
