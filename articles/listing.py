@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
-from articles.models import Article
+from articles.models import Article, format_partial_date, iso_partial_date
 
 # Placeholders filled with escaped text only (the status is a choice value, the counts integers).
 ROW = (
@@ -23,9 +23,10 @@ COUNT = '<span title="{}">{} {}</span>'
 ID_PLACEHOLDER = 2**31 - 1
 
 
-def article_rows(articles: list[Article]) -> SafeString:
+def article_rows(articles: list) -> SafeString:
     """Each article's row of the list's table: its title linked to its page, its date as precise
-    as the source was, its status, and its count of each kind of annotation (kept on its row)."""
+    as the source was, its status, and its count of each kind of annotation (kept on its row).
+    ``articles``: Articles, or rows with those fields as attributes (the list's named tuples)."""
     # What every row repeats, translated and escaped once: (the field, its name, its abbreviation).
     counts = [
         (field, escape(name), escape(short))
@@ -43,7 +44,7 @@ def article_rows(articles: list[Article]) -> SafeString:
     def date_of(article: Article) -> tuple[str, str]:
         key = (article.published_on, article.date_precision)
         if key not in dates:
-            dates[key] = (escape(article.publication_date_iso), escape(article.publication_date_display))
+            dates[key] = (escape(iso_partial_date(*key)), escape(format_partial_date(*key)))
         return dates[key]
 
     # Every text above and below is escaped; the rest is our markup.

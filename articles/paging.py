@@ -139,7 +139,7 @@ class Page:
     and for showing, its number, of how many, and the total (which the list counts; ``pages`` and
     ``total`` are None when the list counted no further than newsroom.counting's bound)."""
 
-    rows: list[Article]
+    rows: list  # the queryset's: Articles, or named tuples of the fields the keys read
     has_previous: bool
     has_next: bool
     first_key: str = ""
@@ -152,7 +152,7 @@ class Page:
         return iter(self.rows)
 
     @property
-    def object_list(self) -> list[Article]:  # as a Paginator's page calls them
+    def object_list(self) -> list:  # as a Paginator's page calls them
         return self.rows
 
 
