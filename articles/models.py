@@ -504,7 +504,7 @@ class ArticleTallyManager(models.Manager):
         """ArticleQuerySet.list_counts() for every article, from the tally's rows: one per
         combination that articles have (694 at the list benchmark's 10,000 articles, whose claims
         have random verdicts; 6,144 at most), whatever the number of articles, and the changes
-        not yet summed. 1 ms against 4.7 over the index at 10,000 articles, 40 to 60 at 100,000.
+        not yet summed. 1 ms against 4.7 over the index at 10,000 articles, 41 to 66 at 100,000.
         Sums the rows up after, when the triggers have added more than TALLY_CHANGES_KEPT."""
         counts, (changes,) = _list_counts(
             "sum(listed.articles)",

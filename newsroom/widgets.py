@@ -7,7 +7,7 @@ Its two date fields, an include of the attributes each, were a tenth of what was
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -18,16 +18,20 @@ class QuickSelect(forms.Select):
     (half the time left after the templates were gone)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        if any(isinstance(label, (list, tuple)) for _, label in self.choices):
-            return super().render(name, value, attrs, renderer)  # groups: Django's own
-        chosen = self.format_value(value)[0]
+        if self.allow_multiple_selected:
+            return super().render(name, value, attrs, renderer)
+        chosen = set(self.format_value(value))
         options, selected = [], False
         for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                return super().render(name, value, attrs, renderer)  # groups: Django's own
             option_value = "" if option_value is None else str(option_value)
             mark = ""
-            if not selected and option_value == chosen:
+            if not selected and option_value in chosen:  # the first option of the value, as Django
                 mark, selected = " selected", True
-            options.append(f'<option value="{escape(option_value)}"{mark}>{escape(label)}</option>')
+            options.append(
+                f'<option value="{conditional_escape(option_value)}"{mark}>{conditional_escape(label)}</option>'
+            )
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
         # Every value and label escaped above; the rest is our markup.
         return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe("".join(options)))

@@ -292,6 +292,7 @@ class TestKeptCounts:
 class TestRows:
     def test_a_row_escapes_the_title_and_shows_the_counts_kept_on_the_article(self, editor):
         from articles.listing import article_rows
+        from articles.views import LISTED_FIELDS
 
         article = make_article("Cím. Egy kettő Kim.", title='<b>"Cím"</b> & más')
         annotate(article, editor, 2, kind=Annotation.Kind.CLAIM, verdict="true")
@@ -299,6 +300,9 @@ class TestRows:
         assert f'<a href="/articles/{article.pk}/">&lt;b&gt;&quot;Cím&quot;&lt;/b&gt; &amp; más</a>' in html
         assert '<span class="status status-new">New</span>' in html
         assert '<span title="Claims">2 cl</span>' in html and '<span title="Quotes">0 qt</span>' in html
+        # The list's own rows, named tuples of the listed fields, make the same row, date included.
+        listed = Article.objects.values_list("pk", *LISTED_FIELDS, named=True).get(pk=article.pk)
+        assert article_rows([listed]) == html and '<time datetime="2025-06">June 2025</time>' in html
 
 
 @pytest.mark.django_db

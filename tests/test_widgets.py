@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from newsroom.widgets import QuickDateInput, QuickSelect
 
@@ -24,11 +26,13 @@ def test_the_date_input_is_djangos(attrs, value):
 
 
 @pytest.mark.parametrize("attrs", ATTRS)
-@pytest.mark.parametrize("value", [None, "", "b", HOSTILE, 3])
+@pytest.mark.parametrize("value", [None, "", "b", HOSTILE, 3, [], ["b", "a"]])
 @pytest.mark.parametrize(
     "choices",
     [
         [("", "Bármi"), ("a", "Első <b>"), ("b", HOSTILE), (HOSTILE, "Harmadik"), (3, "Szám"), ("b", "Ismét")],
+        # Translated and already safe labels, as forms give them.
+        [("", gettext_lazy("Any status")), ("a", mark_safe("<b>Első</b>")), (None, "Semmi")],
         [("", "Bármi"), ("Csoport", [("a", "Első"), ("b", HOSTILE)])],  # groups: Django's own
     ],
 )
