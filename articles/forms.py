@@ -6,10 +6,10 @@ from articles import paging
 from articles.models import Article
 from entities.models import Entity
 from imports.models import ImportBatch
-from newsroom.widgets import QuickDateInput, QuickSelect
+from newsroom.widgets import QuickSelect
 
 # The browser's date picker; it sends and expects ISO dates whatever the language.
-DATE_INPUT = QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ArticleListForm(forms.Form):

@@ -41,7 +41,7 @@ def article_rows(articles: list) -> SafeString:
     before, after = escape(reverse("articles:detail", args=[ID_PLACEHOLDER])).split(str(ID_PLACEHOLDER))
     dates = {}  # (date, precision): its two forms, escaped; a page's articles share a few dates
 
-    def date_of(article: Article) -> tuple[str, str]:
+    def date_of(article) -> tuple[str, str]:
         key = (article.published_on, article.date_precision)
         if key not in dates:
             dates[key] = (escape(iso_partial_date(*key)), escape(format_partial_date(*key)))

@@ -41,8 +41,7 @@ ANNOTATION_FILTERS = ("has", "entity", "verdict")
 FACETS = ("status", "has", "verdict")
 UNINDEXED_FILTERS = ("q", "entity", "batch")
 # What a row of the list shows (articles.listing) and the orders' keys read (articles.paging),
-# besides its id: only these are read, not the text, its vector nor the rest (a sixth of the
-# page's time went to reading and converting them, the verdicts' arrays most).
+# besides its id: only these are read, not the text, its vector, the verdicts' array nor the rest.
 LISTED_FIELDS = ("title", "published_on", "date_precision", "status", *COUNT_FIELDS.values(),
                  "annotation_count", "last_annotated_at")  # fmt: skip
 
@@ -154,18 +153,18 @@ def _listed_and_counted(
     Counted from the tally of every article (ArticleTally) when only the counted filters are
     chosen; with a date range too, in one query over the articles' rows (article_list_counts_idx),
     cheap however many articles there are. Unless a search, an entity or an import batch narrows
-    the list: then each match's row (and search vector) is read, seconds for a word most articles have. So such a
-    list's articles are found first, up to counting.MOST_COUNTED of them, and counted per value
-    only when there are no more; they are then listed by their ids, as otherwise PostgreSQL,
-    expecting matches all along the order, may walk the order's index testing article after
-    article (60 ms for a name in 754 articles of 100,000, against 2 by the ids)."""
-    indexed = not any(filters[name] for name in UNINDEXED_FILTERS)
-    if indexed and not (filters["published_from"] or filters["published_to"]):
-        # Every article: their tally has the counts.
-        return listed(filters, query=query), *_counts_and_total(ArticleTally.objects, filters), False
-    counted = listed(filters, query=query, leaving_out=FACETS)
-    if indexed:
+    the list: then each match's row (and search vector) is read, seconds for a word most articles
+    have. So such a list's articles are found first, up to counting.MOST_COUNTED of them, and
+    counted per value only when there are no more; they are then listed by their ids, as
+    otherwise PostgreSQL, expecting matches all along the order, may walk the order's index
+    testing article after article (60 ms for a name in 754 articles of 100,000, against 2 by the ids)."""
+    if not any(filters[name] for name in UNINDEXED_FILTERS):
+        if filters["published_from"] or filters["published_to"]:
+            counted = listed(filters, query=query, leaving_out=FACETS)
+        else:
+            counted = ArticleTally.objects  # every article: their tally has the counts
         return listed(filters, query=query), *_counts_and_total(counted, filters), False
+    counted = listed(filters, query=query, leaving_out=FACETS)
     most = counting.MOST_COUNTED
     if filters["q"]:
         matches = counted.found_ids(most + 1)

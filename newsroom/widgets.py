@@ -2,7 +2,6 @@
 
 Django renders a <select> through templates, one include per option: on the article list, whose
 filter form has four selects of some twenty options in all, that was a fifth of the page's time.
-Its two date fields, an include of the attributes each, were a tenth of what was left.
 """
 
 from django import forms
@@ -14,8 +13,9 @@ from django.utils.safestring import mark_safe
 class QuickSelect(forms.Select):
     """A Select of plain choices (no groups) whose HTML is built here: the same markup as Django's
     template (attributes, options, the first option of the value ``selected``), every value and
-    label escaped. Not through get_context(), which makes a dictionary of attributes per option
-    (half the time left after the templates were gone)."""
+    label escaped. Not through get_context(), which makes a dictionary of attributes per option:
+    the list's four selects take 0.2 ms so, against 0.55 through get_context() and 1.5 through
+    Django's templates."""
 
     def render(self, name, value, attrs=None, renderer=None):
         if self.allow_multiple_selected:
@@ -35,19 +35,3 @@ class QuickSelect(forms.Select):
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
         # Every value and label escaped above; the rest is our markup.
         return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe("".join(options)))
-
-
-class QuickInput(forms.widgets.Input):
-    """An Input (of the ``input_type`` a subclass names) whose HTML is built here, as Django's
-    template writes it: the value when there is one, then the attributes (``True``: the name
-    alone, ``False``: left out), every value escaped by format_html."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        attributes = flatatt(widget["attrs"])
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, attributes)
-
-
-class QuickDateInput(QuickInput, forms.DateInput):
-    pass
