@@ -117,16 +117,19 @@ def article_list(request):
     if may_read_annotations:
         # Without counts (a broad search), each value is still offered, uncounted.
         kind_links, verdict_links = _links(request.GET, "has", AnnotationKind), _links(request.GET, "verdict", Verdict)
-        context["kinds"] = [
-            (value, label, None if counts is None else counts["kind"][value], kind_links[value])
-            for value, label in AnnotationKind.choices
-        ]
-        context["verdicts"] = [
-            (value, label, None if counts is None else counts["verdict"][value], verdict_links[value])
-            for value, label in Verdict.choices
-        ]
+        context["kinds"] = _facet(AnnotationKind, counts, "kind", kind_links, filters["has"])
+        context["verdicts"] = _facet(Verdict, counts, "verdict", verdict_links, filters["verdict"])
     template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
     return render(request, template, context)
+
+
+def _facet(choices: type[Choices], counts: dict | None, name: str, links: dict, chosen: str) -> list[tuple]:
+    """A filter's values as its links show them: each value, label, count (None: not counted) and
+    link, and whether it is the value chosen. ``counts``: the list's, ``name`` the filter's among them."""
+    return [
+        (value, label, None if counts is None else counts[name][value], links[value], value == chosen)
+        for value, label in choices.choices
+    ]
 
 
 def _links(query: QueryDict, name: str, choices: type[Choices]) -> dict[str, str]:

@@ -141,7 +141,7 @@ class TestFilters:
         assert (broad.context["page"].total, broad.context["page"].pages) == (None, None)
         html = broad.content.decode()
         assert "More than 2 articles match" in html and "Page 1 · more than 2 articles" in html
-        assert [count for _, _, count, _ in broad.context["kinds"]] == [None] * 4
+        assert [count for _, _, count, _, _ in broad.context["kinds"]] == [None] * 4
         # A chosen status is counted on its own, up to the bound: two done articles are counted.
         done = client.get(LIST, {"q": "katonák", "status": "done"})
         assert len(titles(done)) == 2 and done.context["page"].total == 2

@@ -205,15 +205,22 @@ class TestFilterCounts:
         context = response.context
         # Statuses among those with claims; kinds among the done ones; verdicts among the done with claims.
         assert dict((v, n) for v, _, n, _ in context["progress"]["counts"]) == {"new": 1, "in_progress": 0, "done": 1}
-        assert {v: n for v, _, n, _ in context["kinds"]} == {"source": 0, "quote": 1, "claim": 1, "entity": 0}
-        assert {v: n for v, _, n, _ in context["verdicts"] if n} == {"false": 1}
+        assert {v: n for v, _, n, _, _ in context["kinds"]} == {"source": 0, "quote": 1, "claim": 1, "entity": 0}
+        assert {v: n for v, _, n, _, _ in context["verdicts"] if n} == {"false": 1}
         assert context["page"].total == 1
 
         # A verdict chosen: the verdicts are counted as if each were chosen instead.
         response = client.get(LIST, {"verdict": "true"})
         assert titles(response) == ["C"]
-        assert {v: n for v, _, n, _ in response.context["verdicts"] if n} == {"false": 1, "true": 1}
-        assert {v: n for v, _, n, _ in response.context["kinds"] if n} == {"claim": 1}
+        assert {v: n for v, _, n, _, _ in response.context["verdicts"] if n} == {"false": 1, "true": 1}
+        assert {v: n for v, _, n, _, _ in response.context["kinds"] if n} == {"claim": 1}
+
+    def test_the_values_chosen_are_marked_current_and_no_others(self, client_for, editor):
+        annotate(make_article("Állítás. Egy kettő Kim.", title="A"), editor, 1, kind="claim", verdict="false")
+        html = client_for(editor).get(LIST, {"has": "claim", "verdict": "false"}).content.decode()
+        current = re.findall(r'<a href="\?[^"]*"( aria-current="true")?>([^<:]+)', html)
+        assert sorted(label for mark, label in current if mark) == ["Claim", "False"]
+        assert len([label for mark, label in current if not mark]) >= 8  # the other kinds and verdicts
 
     def test_the_verdict_bits_the_counts_test_follow_the_claims(self, editor):
         article = make_article("Állítás. Egy kettő Kim.", title="A")
@@ -303,6 +310,19 @@ class TestRows:
         # The list's own rows, named tuples of the listed fields, make the same row, date included.
         listed = Article.objects.values_list("pk", *LISTED_FIELDS, named=True).get(pk=article.pk)
         assert article_rows([listed]) == html and '<time datetime="2025-06">June 2025</time>' in html
+
+    def test_a_rows_date_is_in_the_language_of_each_page_though_its_forms_are_kept(self):
+        from django.utils import translation
+
+        from articles.listing import article_rows
+
+        article = make_article("Cím. Egy kettő.", title="Egy")  # 2025-06, as precise as a month
+        shown = {}
+        for language in ("hu", "en", "hu"):
+            with translation.override(language):
+                shown.setdefault(language, set()).add(article_rows([article]))
+        assert ['<time datetime="2025-06">2025. június</time>' in html for html in shown["hu"]] == [True]
+        assert '<time datetime="2025-06">June 2025</time>' in shown["en"].pop()
 
 
 @pytest.mark.django_db

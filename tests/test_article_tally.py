@@ -111,8 +111,8 @@ class TestTally:
         # Each count as if its value were chosen, under the other filters: the progress of the
         # articles with claims, and of the kinds, each among all articles.
         assert whole.context["progress"]["total"] == 2 and whole.context["page"].total == 2
-        assert [count for _, _, count, _ in whole.context["kinds"]] == [0, 0, 2, 0]
-        assert dict((value, count) for value, _, count, _ in whole.context["verdicts"])["false"] == 2
+        assert [count for _, _, count, _, _ in whole.context["kinds"]] == [0, 0, 2, 0]
+        assert dict((value, count) for value, _, count, _, _ in whole.context["verdicts"])["false"] == 2
 
         with CaptureQueriesContext(connection) as queries:
             dated = client.get(reverse("articles:list"), {"has": "claim", "published_from": "2025-01-01"})
@@ -120,7 +120,7 @@ class TestTally:
         assert len(counted) == 1 and "articles_tally" not in counted[0]
         # The article of 2020 is left out of the range's counts.
         assert dated.context["progress"]["total"] == 1 and dated.context["page"].total == 1
-        assert [count for _, _, count, _ in dated.context["kinds"]] == [0, 0, 1, 0]
+        assert [count for _, _, count, _, _ in dated.context["kinds"]] == [0, 0, 1, 0]
 
     def test_recount_counts_it_again_after_writes_past_the_triggers(self, editor):
         annotated(1, editor, "quote")
