@@ -106,44 +106,35 @@ def article_list(request):
         "ranked": RANKED_MATCHES if order == "relevance" and (total is None or total > RANKED_MATCHES) else None,
     }
     if counts is not None:
-        status_links = _links(request.GET, "status", Article.Status)
         context["progress"] = {
-            "counts": [
-                (value, label, counts["status"][value], status_links[value]) for value, label in Article.Status.choices
-            ],
+            "counts": _facet(request.GET, "status", Article.Status, counts["status"], filters["status"]),
             "done": counts["status"][Article.Status.DONE],
             "total": sum(counts["status"].values()),
         }
     if may_read_annotations:
         # Without counts (a broad search), each value is still offered, uncounted.
-        kind_links, verdict_links = _links(request.GET, "has", AnnotationKind), _links(request.GET, "verdict", Verdict)
-        context["kinds"] = _facet(AnnotationKind, counts, "kind", kind_links, filters["has"])
-        context["verdicts"] = _facet(Verdict, counts, "verdict", verdict_links, filters["verdict"])
+        kinds, verdicts = (None, None) if counts is None else (counts["kind"], counts["verdict"])
+        context["kinds"] = _facet(request.GET, "has", AnnotationKind, kinds, filters["has"])
+        context["verdicts"] = _facet(request.GET, "verdict", Verdict, verdicts, filters["verdict"])
     template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
     return render(request, template, context)
 
 
-def _facet(choices: type[Choices], counts: dict | None, name: str, links: dict, chosen: str) -> list[tuple]:
-    """A filter's values as its links show them: each value, label, count (None: not counted) and
-    link, and whether it is the value chosen. ``counts``: the list's, ``name`` the filter's among them."""
-    return [
-        (value, label, None if counts is None else counts[name][value], links[value], value == chosen)
-        for value, label in choices.choices
-    ]
+def _facet(query: QueryDict, name: str, choices: type[Choices], counts: dict | None, chosen: str) -> list[tuple]:
+    """The links of filter ``name``'s values: each value, its label, its count (None: not counted),
+    its link, and whether it is the value chosen.
 
-
-def _links(query: QueryDict, name: str, choices: type[Choices]) -> dict[str, str]:
-    """The list's address with ``name`` set to each of the choices' values, from its first page:
-    what ``{% querystring name=value page=None after=None before=None %}`` writes, the other
-    parameters copied once rather than once per value (14 links on every page)."""
+    Each link is the list's address with that value, from its first page: what
+    ``{% querystring name=value page=None after=None before=None %}`` writes, the other parameters
+    copied once rather than once per value (14 links on every page)."""
     base = query.copy()
     for place in ("page", "after", "before"):
         base.pop(place, None)
-    links = {}
-    for value in choices.values:
+    facet = []
+    for value, label in choices.choices:
         base[name] = value
-        links[value] = f"?{base.urlencode()}"
-    return links
+        facet.append((value, label, None if counts is None else counts[value], f"?{base.urlencode()}", value == chosen))
+    return facet
 
 
 def _listed_and_counted(
