@@ -417,7 +417,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="skip loading when the database holds the corpus")
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the database first")
-    parser.add_argument("--list-requests", type=int, default=20, help="per case of the article list (slow so far)")
+    parser.add_argument("--list-requests", type=int, default=200, help="per case of the article list")
     parser.add_argument("--only", help="only the cases whose name contains this")
     parser.add_argument("--deep-page", type=int, default=1000)
     parser.add_argument("--no-plans", action="store_true", help="leave the EXPLAIN plans out")
