@@ -186,6 +186,11 @@ class AnnotationQuerySet(models.QuerySet):
             matching &= _holding_words("words_text", key)
         return found.filter(matching if or_of is None else matching | Q(entity=or_of))
 
+    def not_containing(self, kind: str, words: str):
+        """These quotes or claims (``kind``) but those whose text holds ``words`` as containing()
+        finds them: a search's -excluded words."""
+        return self.exclude(_holding(WORDS_KEYS[kind], words_key(words)))
+
     def mostly_containing(self, kind: str, words: str, *, whole: bool = False) -> bool:
         """Whether COMMON_SHARE of the quotes or claims (``kind``) or more hold ``words`` as
         containing() tests the text (``whole``: as whole words), as PostgreSQL's statistics of

@@ -147,7 +147,8 @@ class ArticleQuerySet(models.QuerySet):
         query = searching.article_query(text)
         if query is None:
             return self.none().annotate(rank=Value(0.0))
-        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+        rank = SearchRank(F("search_vector"), query.tsquery, cover_density=True)
+        return self.filter(query.condition).annotate(rank=rank)
 
     def found_ids(self, most: int) -> list[int]:
         """Up to ``most`` ids of these articles (a search's), in no order.
@@ -230,7 +231,7 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the search box's text finds (articles.searching: stems, names with case
         endings, words without accents, an entity's other spellings, phrases, exclusions)."""
         query = searching.article_query(text)
-        return self.none() if query is None else self.filter(search_vector=query)
+        return self.none() if query is None else self.filter(query.condition)
 
     def ranked_search(self, text: str):
         """As search(), each with its ``rank`` (ts_rank_cd: matches close together count more) and
@@ -239,7 +240,7 @@ class ArticleQuerySet(models.QuerySet):
         query = searching.article_query(text)
         if query is None:
             return self.none().annotate(rank=Value(0.0), headline=Value(""))
-        return self.filter(search_vector=query).ranked_by(query)
+        return self.filter(query.condition).ranked_by(query.tsquery)
 
     def ranked_by(self, query):
         """Each with its ``rank`` and ``headline`` for a query of articles.searching, as

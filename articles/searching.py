@@ -15,18 +15,29 @@ and each word typed matches
 
 Words the catalogue knows as one entity's name, alias or transliteration also find the entity's
 other spellings (``Kim Jong Un`` finds ``Kim Dzsongun``, and ``Kim Dzsongunnal``).
+
+A phrase is matched in the vector with its words in order, but ``hungarian`` drops its stop words
+(``a``, ``nem``, ``minden``…) from vectors and queries alike: ``"nem minden áron"`` would be just
+``ár``. So a phrase with stop words is also looked for in the text itself, its words in order as
+whole words (the others with any ending), case and accents aside (ArticleQuery.condition).
 """
 
 import functools
 import itertools
 import operator
 import re
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Concat, Upper
+from django.db.models.lookups import Regex
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from entities.spelling import unaccented
+from newsroom.postgres import unaccent
 
 MAX_SPELLINGS = 256
 # Words of a query that get their accented spellings: the query stays small however long the text.
@@ -85,6 +96,39 @@ def _phrase(words: str) -> SearchQuery:
     return SearchQuery(words, config="hungarian", search_type="phrase")
 
 
+def _stop_words(words: set[str]) -> set[str]:
+    """Those of the (lower-case) words that ``hungarian`` drops from vectors and queries."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM unnest(%s::text[]) AS word WHERE ts_lexize('hungarian_stem', word) = '{}'",
+            [sorted(words)],
+        )
+        return {word for (word,) in cursor.fetchall()}
+
+
+def _in_text(phrase: str, stop_words: set[str]) -> Q:
+    """The phrase's words in this order in the article's title or text, nothing but spaces and
+    punctuation between them, case and accents aside: a stop word whole, any other word with any
+    ending (the vector's phrase match has checked its stem)."""
+    words = WORD.findall(phrase.casefold())
+    pattern = r"\W+".join(
+        rf"\m{re.escape(unaccented(word).upper())}" + (r"\M" if word in stop_words else r"\w*") for word in words
+    )
+    # Accents dropped before the case is raised: upper() follows the database's locale, which
+    # may know only ASCII letters (the words-key columns of quotes and claims do the same).
+    text = Upper(unaccent(Concat(F("title"), Value(" "), F("body"), output_field=TextField())))
+    return Q(Regex(text, pattern))
+
+
+class ArticleQuery(NamedTuple):
+    """What a search's text asks of articles: ``tsquery``, over their search vector, which also
+    ranks them and marks the words found; ``condition``, the whole test, to filter by: the tsquery,
+    and where a phrase has stop words (the module's docstring), the phrase in the text."""
+
+    tsquery: SearchQuery
+    condition: Q
+
+
 def _excluded(word: str) -> SearchQuery:
     """Nothing ``_word()`` would match; a tsquery can only negate its parts one by one."""
     query = ~SearchQuery(word, config="hungarian", search_type="plain")
@@ -112,18 +156,18 @@ def _catalogued_spellings(entities) -> SearchQuery | None:
     return query
 
 
-def article_query(text: str, *, catalogue=catalogued) -> SearchQuery | None:
-    """The tsquery the text asks for; None when it asks for nothing (only exclusions, or empty).
+def article_query(text: str, *, catalogue=catalogued) -> ArticleQuery | None:
+    """What the text asks of articles; None when it asks for nothing (only exclusions, or empty).
     ``catalogue``: what finds the entities the words name (catalogued(), or the same from what a
     caller looked up already)."""
-    words, phrases, excluded = [], [], []
+    words, phrases, excluded_words, excluded_phrases = [], [], [], []
     for match in TERM.finditer(text):
         minus_phrase, phrase, minus, word = match.groups()
         if phrase is not None:
             if phrase.strip():
-                (excluded if minus_phrase else phrases).append(("phrase", phrase))
+                (excluded_phrases if minus_phrase else phrases).append(phrase)
         elif minus and word:
-            excluded.append(("word", word))
+            excluded_words.append(word)
         elif word and word != "-":
             words.append(word)
     found = None
@@ -133,13 +177,28 @@ def article_query(text: str, *, catalogue=catalogued) -> SearchQuery | None:
         found = term if found is None else found & term
     if found is not None and (spelled := _catalogued_spellings(catalogue(" ".join(words)))) is not None:
         found |= spelled
-    for _kind, phrase in phrases:
+    phrase_words = {word for phrase in (*phrases, *excluded_phrases) for word in WORD.findall(phrase.casefold())}
+    stop_words = _stop_words(phrase_words) if phrase_words else set()
+
+    def has_stop_words(phrase: str) -> bool:
+        return not stop_words.isdisjoint(WORD.findall(phrase.casefold()))
+
+    in_text = Q()
+    for phrase in phrases:
         found = _phrase(phrase) if found is None else found & _phrase(phrase)
+        if has_stop_words(phrase):
+            in_text &= _in_text(phrase, stop_words)
     if found is None:
         return None
-    for kind, term in excluded:
-        found &= ~_phrase(term) if kind == "phrase" else _excluded(term)
-    return found
+    for word in excluded_words:
+        found &= _excluded(word)
+    for phrase in excluded_phrases:
+        if has_stop_words(phrase):
+            # Kept out of the tsquery: without its stop words, the phrase would exclude more than it says.
+            in_text &= ~(Q(search_vector=_phrase(phrase)) & _in_text(phrase, stop_words))
+        else:
+            found &= ~_phrase(phrase)
+    return ArticleQuery(found, Q(search_vector=found) & in_text)
 
 
 def _each_once(words: list[str]) -> list[str]:

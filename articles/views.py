@@ -3,7 +3,7 @@ import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import PermissionDenied
 from django.db.models import Choices, F, FloatField, QuerySet
 from django.db.models.functions import Cast
@@ -67,7 +67,7 @@ def article_list(request):
         # Their ids first, in a query of their own: as a subquery, the planner ranks every match.
         newest = articles.newest_ids(RANKED_MATCHES)
         articles = Article.objects.filter(pk__any_of=newest)
-        rank = SearchRank(F("search_vector"), query, cover_density=True)
+        rank = SearchRank(F("search_vector"), query.tsquery, cover_density=True)
         articles = articles.annotate(rank=Cast(rank, FloatField()))  # float8: read back as compared (paging)
     listed_total = RANKED_MATCHES if total is None else total
     if order == "relevance":
@@ -138,7 +138,7 @@ def _facet(query: QueryDict, name: str, choices: type[Choices], counts: dict | N
 
 
 def _listed_and_counted(
-    filters: dict, query: SearchQuery | None
+    filters: dict, query: searching.ArticleQuery | None
 ) -> tuple[QuerySet[Article], dict | None, int | None, bool]:
     """The list's articles; its counts per status, kind of annotation and verdict, of what the
     other filters select (the progress, the filters' counts) or None; its total, or None when
@@ -204,16 +204,16 @@ def article_list_download(request):
     return downloads.download(request, scope="articles", articles=articles, annotations=annotations)
 
 
-def listed(filters: dict, *, query: SearchQuery | str | None = UNREAD, leaving_out=()) -> QuerySet[Article]:
+def listed(filters: dict, *, query: searching.ArticleQuery | str | None = UNREAD, leaving_out=()) -> QuerySet[Article]:
     """The articles the list's cleaned filters select, in no order: the page and its download share it.
     Each filter is a WHERE of the articles' own row or an EXISTS, so no article is listed twice.
-    ``query`` is the search's tsquery when already read from the text; filters ``leaving_out`` are not
+    ``query`` is the search's ArticleQuery when already read from the text; filters ``leaving_out`` are not
     applied."""
     filters = {**filters, **dict.fromkeys(leaving_out)}
     articles = Article.objects.published_within(filters["published_from"], filters["published_to"])
     if text := filters["q"]:
         query = searching.article_query(text) if query is UNREAD else query
-        articles = articles.none() if query is None else articles.filter(search_vector=query)
+        articles = articles.none() if query is None else articles.filter(query.condition)
     if entity := filters["entity"]:
         articles = articles.with_annotations(entity_id=entity.pk)
     if batch := filters["batch"]:

@@ -6,6 +6,7 @@ pages that show all of it. A group is there only for someone who may read what i
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -61,6 +62,12 @@ class Named:
 
     @classmethod
     def of(cls, text: str) -> "Named":
+        """The entities the words of a search's text name (plain_words(): its -excluded words are
+        not asked for)."""
+        text = plain_words(text).words
+        if not text:
+            return cls(text, [])
+
         def has(kind: str) -> Exists:
             return Exists(Annotation.objects.filter(kind=kind, entity=OuterRef("pk")))
 
@@ -100,15 +107,15 @@ def articles(text: str, *, by_date: bool, named: Named | None = None) -> Group:
     by the index, no vector read), and the group says so."""
     query = searching.article_query(text, catalogue=searching.catalogued if named is None else named.exactly)
     # The newest, counted as they come (one query: the count and the newest apart took longer).
-    newest = [] if query is None else Article.objects.filter(search_vector=query).newest_ids(MOST_COUNTED + 1)
+    newest = [] if query is None else Article.objects.filter(query.condition).newest_ids(MOST_COUNTED + 1)
     fields = ("title", "published_on", "date_precision")
     if query is None:
         rows = []
     elif by_date:
         shown = Article.objects.filter(pk__any_of=newest[:ARTICLES_SHOWN])
-        rows = sorted(shown.with_headline(query).only(*fields), key=lambda article: newest.index(article.pk))
+        rows = sorted(shown.with_headline(query.tsquery).only(*fields), key=lambda article: newest.index(article.pk))
     else:
-        ranked = Article.objects.filter(pk__any_of=newest[:RANKED_AMONG]).ranked_by(query).only(*fields)
+        ranked = Article.objects.filter(pk__any_of=newest[:RANKED_AMONG]).ranked_by(query.tsquery).only(*fields)
         rows = list(ranked.order_by("-rank", "-published_on", "-id")[:ARTICLES_SHOWN])
     for article in rows:
         article.snippet = marked_snippet(article.headline)
@@ -125,7 +132,10 @@ def entities(named: Named) -> Group:
 def quotes(text: str, named: Named) -> Group:
     speaker = named.first(Annotation.Kind.QUOTE)
     found = _annotations(Annotation.Kind.QUOTE, text, speaker)
-    see_all = [(_("Quotes with these words"), _address("desks:quotes", words=text))]
+    see_all = []
+    if words := plain_words(text).words:
+        # The desk looks for its words as typed: without the search box's quote marks and exclusions.
+        see_all.append((_("Quotes with these words"), _address("desks:quotes", words=words)))
     if speaker is not None:
         see_all.insert(0, (_("Quotes of %(name)s") % {"name": speaker.name}, _desk("desks:quotes", "speaker", speaker)))
     return Group("quotes", _("Quotes"), *_rows_and_count(*found), see_all)
@@ -146,31 +156,46 @@ def _desk(name: str, parameter: str, entity: Entity) -> str:
 
 def _annotations(kind: str, text: str, entity: Entity | None) -> tuple[QuerySet[Annotation], bool]:
     """Quotes or claims with the words typed in them, as typed (case and accents aside:
-    AnnotationQuerySet.containing()), or by the entity the words name; and whether the words are
-    in most of them (AnnotationQuerySet.mostly_containing()). The search box's syntax is not
-    part of the words: a "phrase" is looked for without its quote marks (as whole words when it
-    is all that is typed), and -excluded words not at all."""
-    words, whole = _plain_words(text)
+    AnnotationQuerySet.containing()), or by the entity the words name, and none with an -excluded
+    word or phrase in them; and whether the words are in most of them
+    (AnnotationQuerySet.mostly_containing()). The search box's syntax is not part of the words: a
+    "phrase" is looked for without its quote marks (as whole words when it is all that is typed)."""
+    words, whole, excluded = plain_words(text)
     if words:
         walk = Annotation.objects.mostly_containing(kind, words, whole=whole)
-        return Annotation.objects.containing(kind, words, whole=whole, or_of=entity, narrowed=not walk), walk
-    of_kind = Annotation.objects.filter(kind=kind)
-    return of_kind.filter(entity=entity) if entity is not None else of_kind.none(), False
+        found = Annotation.objects.containing(kind, words, whole=whole, or_of=entity, narrowed=not walk)
+    else:
+        walk, found = False, Annotation.objects.filter(kind=kind)
+        found = found.filter(entity=entity) if entity is not None else found.none()
+    for term in excluded:
+        found = found.not_containing(kind, term)
+    return found, walk
 
 
-def _plain_words(text: str) -> tuple[str, bool]:
-    """The words and phrases of the text, as articles.searching reads it, without the exclusions;
-    and whether they are one "quoted phrase" (whole words, then)."""
-    kept, phrases = [], 0
+class PlainWords(NamedTuple):
+    words: str  # the words and phrases asked for, without quote marks
+    whole: bool  # whether they are one "quoted phrase" (whole words, then)
+    excluded: list[str]  # the -excluded words and phrases
+
+
+def plain_words(text: str) -> PlainWords:
+    """The words and phrases of a search's text, as articles.searching reads it."""
+    kept, phrases, excluded = [], 0, []
     for match in searching.TERM.finditer(text):
         minus_phrase, phrase, minus, word = match.groups()
-        if phrase is not None and not minus_phrase:
+        if phrase is not None:
             if phrase.strip():
-                kept.append(phrase.strip())
-                phrases += 1
-        elif word and not minus and word != "-":
+                if not minus_phrase:
+                    kept.append(phrase.strip())
+                    phrases += 1
+                elif searching.WORD.search(phrase):
+                    excluded.append(phrase.strip())
+        elif word and minus:
+            if searching.WORD.search(word):  # '--': no word to leave out
+                excluded.append(word)
+        elif word and word != "-":
             kept.append(word)
-    return " ".join(kept), phrases == len(kept) == 1
+    return PlainWords(" ".join(kept), phrases == len(kept) == 1, excluded)
 
 
 def _rows_and_count(found: QuerySet[Annotation], walk: bool) -> tuple[list[Annotation], int]:

@@ -78,6 +78,20 @@ class TestHungarian:
         assert set(found_titles(client, "orosz katonák")) == {"Együtt", "Külön"}
         assert found_titles(client, '"orosz katonák"') == ["Együtt"]
 
+    def test_a_quoted_phrase_with_stop_words_has_them_in_its_place(self, client):
+        # hungarian drops 'nem', 'minden' and 'a' from vectors and queries: "nem minden áron" was 'ár' alone.
+        article("Árak", "Az árak emelkedtek, az áramot is drágábban adják.")
+        article("Mondás", "Megoldást szeretnénk, de nem minden áron.")
+        article("Sorrend", "Minden áron nem adjuk fel.")
+        article("Érkezés", "Végül a katonák is megérkeztek.")
+        article("Orosz", "Orosz katonák érkeztek.")
+        assert found_titles(client, '"nem minden áron"') == ["Mondás"]
+        assert found_titles(client, '"NEM MINDEN ÁRON"') == ["Mondás"]
+        assert found_titles(client, '"a katonák"') == ["Érkezés"]
+        assert set(found_titles(client, 'katonák -"a katonák"')) == {"Orosz"}
+        page = client.get(reverse("articles:list"), {"q": '"nem minden áron"'})
+        assert [found.title for found in page.context["page"].object_list] == ["Mondás"]
+
     def test_a_minus_excludes_a_word(self, client):
         article("Orosz", "Orosz katonák érkeztek.")
         article("Ukrán", "Ukrán katonák érkeztek.")
@@ -185,6 +199,33 @@ class TestGroups:
         assert found["claims"].count == 1
         found = found_groups(client, '"mind hősök"')
         assert [quote.exact for quote in found["quotes"].rows] == ["Mind hősök"]
+
+    def test_excluded_words_leave_out_the_quotes_claims_and_entities_with_them(self, client, editor):
+        putyin, orosz = make_entity("Vlagyimir Putyin"), make_entity("Orosz Állami Hírügynökség", kind="organisation")
+        text = article("Tárgyalás", "„Nem minden áron” – mondta Putyin. Az orosz fél minden áron békét akar.")
+        make_annotation(text, *span_of(text, "Nem minden áron"), kind="quote", author=editor, entity=putyin)
+        make_annotation(text, *span_of(text, "Az orosz fél minden áron békét akar"), kind="claim", author=editor)
+
+        def exacts(group):
+            return [row.exact for row in group.rows]
+
+        found = found_groups(client, "minden áron")
+        assert exacts(found["quotes"]) == ["Nem minden áron"] and exacts(found["claims"]) != []
+        found = found_groups(client, "minden -áron")
+        assert exacts(found["quotes"]) == exacts(found["claims"]) == []
+        assert found["quotes"].count == found["claims"].count == 0
+        found = found_groups(client, 'minden -"nem minden"')
+        assert exacts(found["quotes"]) == [] and exacts(found["claims"]) == ["Az orosz fél minden áron békét akar"]
+        names = [entity.name for entity in found_groups(client, "orosz -Putyin")["entities"].rows]
+        assert names == [orosz.name]
+
+    def test_the_quote_desk_lists_what_the_quotes_group_found(self, client, editor):
+        text = article("Tárgyalás", "„Nem minden áron” – mondta Putyin.")
+        make_annotation(text, *span_of(text, "Nem minden áron"), kind="quote", author=editor)
+        response = client.get(SEARCH, {"q": '"nem minden áron" -béke'})
+        assert 'href="/quotes/?words=nem+minden+%C3%A1ron"' in response.content.decode()
+        desk = client.get("/quotes/", {"words": "nem minden áron"})
+        assert [quote.exact for quote in desk.context["page"].object_list] == ["Nem minden áron"]
 
     def test_a_quoted_phrase_alone_finds_whole_words_and_words_typed_find_parts_too(self, client, editor):
         text = article("Harc", "Ezer katona vett részt. Az ezredes szerint harmincnyolc katonavettes volt.")

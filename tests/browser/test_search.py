@@ -36,6 +36,11 @@ def test_results_come_as_one_types_and_the_back_button_restores_them(editor, log
     page.go_back()
     expect(page).to_have_url(re.compile(r"/search/\?q=katonak$"))
     expect(found.get_by_role("link", name="Orosz front")).to_be_visible()
+    expect(box).to_have_value("katonak")  # the box beside the results says what found them
+    page.go_forward()
+    expect(found.get_by_role("link", name="Orosz front")).to_have_count(0)
+    expect(box).to_have_value("ukran")
+    page.go_back()
     page.go_back()
     expect(page).to_have_url(re.compile(r"/articles/$"))
     expect(found).to_have_count(0)
