@@ -67,6 +67,7 @@ class ClaimDeskForm(DeskForm):
     )
     claimant = EntityField()
     claimant_name = NameField(label=gettext_lazy("Claimant"))
+    words = forms.CharField(required=False, max_length=TEXT_MAX_LENGTH, label=gettext_lazy("Words in the claim"))
     order = forms.ChoiceField(required=False, choices=ORDERS, label=gettext_lazy("Order"))
 
 

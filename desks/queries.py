@@ -51,6 +51,7 @@ def quotes_in_desk_order(quotes: QuerySet[Annotation]) -> QuerySet[Annotation]:
 def claims(
     *,
     claimant: Entity | None = None,
+    words: str = "",
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[Annotation]:
@@ -58,6 +59,9 @@ def claims(
     found = Annotation.objects.filter(kind=Annotation.Kind.CLAIM).filter(published_between(since, until))
     if claimant:
         found = found.filter(entity=claimant)
+    if words:
+        # As the quotes desk: case and accents aside, the words as typed anywhere in the claim.
+        found = found.containing(Annotation.Kind.CLAIM, words)
     return found
 
 

@@ -126,7 +126,7 @@ def _claims_selected(filters: dict) -> tuple[Entity | None, str, QuerySet[Annota
     """As _quotes_selected(), with the claims of any verdict (which the counts per verdict
     count) before those of the verdict chosen."""
     claimant, unmatched = _chosen(filters, "claimant", kind=Annotation.Kind.CLAIM)
-    claims = queries.claims(claimant=claimant, since=filters["since"], until=filters["until"])
+    claims = queries.claims(claimant=claimant, words=filters["words"], since=filters["since"], until=filters["until"])
     if unmatched:
         claims = claims.none()
     verdict = filters["verdict"]

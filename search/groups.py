@@ -145,8 +145,12 @@ def claims(text: str, named: Named) -> Group:
     claimant = named.first(Annotation.Kind.CLAIM)
     found = _annotations(Annotation.Kind.CLAIM, text, claimant)
     see_all = []
+    if words := plain_words(text).words:
+        see_all.append((_("Claims with these words"), _address("desks:claims", words=words)))
     if claimant is not None:
-        see_all.append((_("Claims of %(name)s") % {"name": claimant.name}, _desk("desks:claims", "claimant", claimant)))
+        see_all.insert(
+            0, (_("Claims of %(name)s") % {"name": claimant.name}, _desk("desks:claims", "claimant", claimant))
+        )
     return Group("claims", _("Claims"), *_rows_and_count(*found), see_all)
 
 

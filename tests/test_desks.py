@@ -424,6 +424,17 @@ class TestClaimDesk:
         html = response.content.decode()
         assert "No claimant matches “Zelenszkij”." in html and 'All <span class="count">0</span>' in html
 
+    def test_words_in_the_claim_are_found_as_typed_and_the_counts_follow_them(self, client_for, editor):
+        a = article()
+        claim(a, "Több mint 12 ezer katona vett részt", author=editor, verdict="false")
+        claim(a, "a katonák hazatértek", author=editor)
+        claim(a, "Hősök voltak", author=editor, verdict="false")
+        response = client_for(editor).get(CLAIMS, {"words": "KATONA", "verdict": "false"})
+        assert rows(response) == ["Több mint 12 ezer katona vett részt"]
+        html = response.content.decode()
+        assert 'All <span class="count">2</span>' in html and 'False <span class="count">1</span>' in html
+        assert rows(client_for(editor).get(CLAIMS, {"words": "katonak haza"})) == ["a katonák hazatértek"]
+
     def test_it_filters_by_the_articles_publication_date(self, client_for, editor):
         claim(article(datetime.date(2025, 6, 9), title="Június"), "Több mint 12 ezer katona", author=editor)
         claim(article(datetime.date(2025, 7, 1), DatePrecision.MONTH, title="Július"), "Hősök voltak", author=editor)

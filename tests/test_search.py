@@ -219,13 +219,18 @@ class TestGroups:
         names = [entity.name for entity in found_groups(client, "orosz -Putyin")["entities"].rows]
         assert names == [orosz.name]
 
-    def test_the_quote_desk_lists_what_the_quotes_group_found(self, client, editor):
-        text = article("Tárgyalás", "„Nem minden áron” – mondta Putyin.")
+    def test_the_desks_list_what_the_quotes_and_claims_groups_found(self, client, editor):
+        text = article("Tárgyalás", "„Nem minden áron” – mondta Putyin. Nem minden áron akarják.")
         make_annotation(text, *span_of(text, "Nem minden áron"), kind="quote", author=editor)
+        make_annotation(text, *span_of(text, "Nem minden áron akarják"), kind="claim", author=editor)
         response = client.get(SEARCH, {"q": '"nem minden áron" -béke'})
-        assert 'href="/quotes/?words=nem+minden+%C3%A1ron"' in response.content.decode()
+        html = response.content.decode()
+        assert 'href="/quotes/?words=nem+minden+%C3%A1ron"' in html
+        assert 'href="/claims/?words=nem+minden+%C3%A1ron"' in html
         desk = client.get("/quotes/", {"words": "nem minden áron"})
         assert [quote.exact for quote in desk.context["page"].object_list] == ["Nem minden áron"]
+        desk = client.get("/claims/", {"words": "nem minden áron"})
+        assert [claim.exact for claim in desk.context["page"].object_list] == ["Nem minden áron akarják"]
 
     def test_a_quoted_phrase_alone_finds_whole_words_and_words_typed_find_parts_too(self, client, editor):
         text = article("Harc", "Ezer katona vett részt. Az ezredes szerint harmincnyolc katonavettes volt.")
