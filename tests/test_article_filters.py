@@ -84,9 +84,13 @@ class TestFilters:
         batch = ImportBatch.objects.create(created_by=admin, uploads="a.txt")
         html = client_for(editor).get(LIST, {"entity": kim.pk, "batch": batch.pk}).content.decode()
         labels = re.findall(r'aria-label="(Remove the filter[^"]*)"', html)
-        assert labels == ["Remove the filter “Mentions Kim &lt;Dzsongun&gt;”", f"Remove the filter “Import #{batch.pk}”"]
+        assert labels == [
+            "Remove the filter “Mentions Kim &lt;Dzsongun&gt;”",
+            f"Remove the filter “Import #{batch.pk}”",
+        ]
         forms = re.findall(r'<form [^>]*role="search"[^>]*>', html)
-        assert [re.search(r'aria-label="([^"]+)"', form)[1] for form in forms] == ["Search everything", "Filter the articles"]
+        names = [re.search(r'aria-label="([^"]+)"', form)[1] for form in forms]
+        assert names == ["Search everything", "Filter the articles"]
 
     def test_the_entity_and_the_import_batch_pages_link_to_their_articles(self, client_for, editor, admin):
         kim = make_entity("Kim Dzsongun")
