@@ -69,3 +69,18 @@ def test_the_first_tab_offers_to_skip_to_the_content_with_a_visible_focus(editor
     assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     expect_focused(page.get_by_role("main"))
+
+
+@in_both_languages
+def test_no_page_scrolls_sideways_on_a_narrow_screen(admin, log_in, language):
+    # The header held every link, the search box and the language menu on one line, 1,147 px wide
+    # at any width: at 390 px the search box was off screen. (WCAG 1.4.10, reflow at 320 CSS px.)
+    article = make_article("Kim Dzsongun Phenjanban fogadta Szergej Sojgut.")
+    page = log_in(admin)
+    for width in (1024, 390, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        for address in ("/articles/", "/search/?q=Kim", f"/articles/{article.pk}/", "/quotes/", "/claims/", "/entities/"):
+            page.goto(address)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{address} at {width} px: {overflow} px sideways"
+        expect(page.locator("#site-search")).to_be_in_viewport()
