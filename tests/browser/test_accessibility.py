@@ -77,9 +77,10 @@ def test_no_page_scrolls_sideways_on_a_narrow_screen(admin, log_in, language):
     # at any width: at 390 px the search box was off screen. (WCAG 1.4.10, reflow at 320 CSS px.)
     article = make_article("Kim Dzsongun Phenjanban fogadta Szergej Sojgut.")
     page = log_in(admin)
+    addresses = ("/articles/", "/search/?q=Kim", f"/articles/{article.pk}/", "/quotes/", "/claims/", "/entities/")
     for width in (1024, 390, 320):
         page.set_viewport_size({"width": width, "height": 800})
-        for address in ("/articles/", "/search/?q=Kim", f"/articles/{article.pk}/", "/quotes/", "/claims/", "/entities/"):
+        for address in addresses:
             page.goto(address)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{address} at {width} px: {overflow} px sideways"
