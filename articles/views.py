@@ -116,8 +116,9 @@ def article_list(request):
         kinds, verdicts = (None, None) if counts is None else (counts["kind"], counts["verdict"])
         context["kinds"] = _facet(request.GET, "has", AnnotationKind, kinds, filters["has"])
         context["verdicts"] = _facet(request.GET, "verdict", Verdict, verdicts, filters["verdict"])
-    template = "articles/article_list.html#article-table" if wants_fragment(request) else "articles/article_list.html"
-    return render(request, template, context)
+    fragment = wants_fragment(request)
+    template = "articles/article_list.html#article-table" if fragment else "articles/article_list.html"
+    return render(request, template, {**context, "fragment": fragment})
 
 
 def _facet(query: QueryDict, name: str, choices: type[Choices], counts: dict | None, chosen: str) -> list[tuple]:

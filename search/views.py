@@ -35,5 +35,6 @@ def search(request):
             found.append(groups.entities(named))
         if annotations:
             found += [groups.quotes(text, named), groups.claims(text, named)]
-    context = {"form": form, "text": text, "groups": found}
-    return render(request, f"{PAGE}#search-results" if wants_fragment(request) else PAGE, context)
+    fragment = wants_fragment(request)
+    context = {"form": form, "text": text, "groups": found, "fragment": fragment}
+    return render(request, f"{PAGE}#search-results" if fragment else PAGE, context)

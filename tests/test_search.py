@@ -293,8 +293,16 @@ class TestPage:
     def test_htmx_gets_the_results_region_only(self, client):
         article("Front", "Katonák harcolnak.")
         fragment = client.get(SEARCH, {"q": "katonák"}, headers=HTMX).content.decode()
-        assert fragment.lstrip().startswith('<div class="list-page search-page" id="search-results">')
+        # The page's new title and what was found for the live region (htmx takes both out), then the region.
+        title, summary, region = fragment.strip().split("\n", 2)
+        assert title == "<title>Search: katonák · Newsroom</title>"
+        assert summary == (
+            '<span hx-swap-oob="innerHTML:#live-status">Articles: 1, Entities: 0, Quotes: 0, Claims: 0</span>'
+        )
+        assert region.lstrip().startswith('<div class="list-page search-page" id="search-results">')
         assert "<html" not in fragment and "Front" in fragment
+        whole = client.get(SEARCH, {"q": "katonák"}).content.decode()
+        assert whole.count("<title>") == 1 and "hx-swap-oob" not in whole
 
     def test_every_page_has_the_search_box_with_the_query_on_the_search_page(self, client):
         assert 'id="site-search"' in client.get(reverse("articles:list")).content.decode()

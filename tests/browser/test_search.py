@@ -26,6 +26,9 @@ def test_results_come_as_one_types_and_the_back_button_restores_them(editor, log
     expect(found.get_by_role("link", name="Orosz front")).to_be_visible()
     expect(found.get_by_role("link", name="Ukrán front")).to_be_visible()
     expect(found.locator("mark").first).to_have_text("katonák")
+    expect(page).to_have_title(re.compile(r"katonak"))  # bookmarked with its words
+    # Said to a screen reader: the live region holds what was found.
+    expect(page.locator("#live-status")).to_contain_text(f"{words('Articles')}: 2")
     expect(box).to_be_focused()  # typing goes on in the same box
 
     box.fill("ukran")
