@@ -128,6 +128,28 @@ def _any_case(word: str) -> str:
     )
 
 
+class Term(NamedTuple):
+    text: str  # a word, or a phrase without its quote marks
+    phrase: bool
+    excluded: bool  # typed with a minus
+
+
+def terms(text: str) -> list[Term]:
+    """The search box's text as websearch_to_tsquery reads it, in order: words, "quoted phrases",
+    -excluded words and -"phrases"; empty phrases and a lone minus are nothing."""
+    found = []
+    for match in TERM.finditer(text):
+        minus_phrase, phrase, minus, word = match.groups()
+        if phrase is not None:
+            if phrase.strip():
+                found.append(Term(phrase.strip(), phrase=True, excluded=bool(minus_phrase)))
+        elif minus and word:
+            found.append(Term(word, phrase=False, excluded=True))
+        elif word and word != "-":
+            found.append(Term(word, phrase=False, excluded=False))
+    return found
+
+
 class ArticleQuery(NamedTuple):
     """What a search's text asks of articles: ``tsquery``, over their search vector, which also
     ranks them and marks the words found; ``condition``, the whole test, to filter by: the tsquery,
@@ -168,16 +190,11 @@ def article_query(text: str, *, catalogue=catalogued) -> ArticleQuery | None:
     """What the text asks of articles; None when it asks for nothing (only exclusions, or empty).
     ``catalogue``: what finds the entities the words name (catalogued(), or the same from what a
     caller looked up already)."""
-    words, phrases, excluded_words, excluded_phrases = [], [], [], []
-    for match in TERM.finditer(text):
-        minus_phrase, phrase, minus, word = match.groups()
-        if phrase is not None:
-            if phrase.strip():
-                (excluded_phrases if minus_phrase else phrases).append(phrase)
-        elif minus and word:
-            excluded_words.append(word)
-        elif word and word != "-":
-            words.append(word)
+    typed = terms(text)
+    words = [term.text for term in typed if not term.phrase and not term.excluded]
+    phrases = [term.text for term in typed if term.phrase and not term.excluded]
+    excluded_words = [term.text for term in typed if not term.phrase and term.excluded]
+    excluded_phrases = [term.text for term in typed if term.phrase and term.excluded]
     found = None
     words = _each_once(words)
     for place, word in enumerate(words):

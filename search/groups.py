@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from annotations.models import Annotation
 from articles import searching
@@ -129,29 +130,48 @@ def entities(named: Named) -> Group:
     return Group("entities", _("Entities"), named.entities[:OTHERS_SHOWN], named.count(), see_all)
 
 
+class Said(NamedTuple):
+    """What the quotes and the claims groups have each of their own."""
+
+    name: str
+    title: str
+    desk: str  # the desk's URL name
+    parameter: str  # the desk's parameter for the entity who said it
+    with_words: str
+    of_entity: str  # "%(name)s"
+
+
+SAID = {
+    Annotation.Kind.QUOTE: Said(
+        "quotes", gettext_lazy("Quotes"), "desks:quotes", "speaker",
+        gettext_lazy("Quotes with these words"), gettext_lazy("Quotes of %(name)s"),
+    ),
+    Annotation.Kind.CLAIM: Said(
+        "claims", gettext_lazy("Claims"), "desks:claims", "claimant",
+        gettext_lazy("Claims with these words"), gettext_lazy("Claims of %(name)s"),
+    ),
+}  # fmt: skip
+
+
 def quotes(text: str, named: Named) -> Group:
-    speaker = named.first(Annotation.Kind.QUOTE)
-    found = _annotations(Annotation.Kind.QUOTE, text, speaker)
-    see_all = []
-    if words := plain_words(text).words:
-        # The desk looks for its words as typed: without the search box's quote marks and exclusions.
-        see_all.append((_("Quotes with these words"), _address("desks:quotes", words=words)))
-    if speaker is not None:
-        see_all.insert(0, (_("Quotes of %(name)s") % {"name": speaker.name}, _desk("desks:quotes", "speaker", speaker)))
-    return Group("quotes", _("Quotes"), *_rows_and_count(*found), see_all)
+    return _said(Annotation.Kind.QUOTE, text, named)
 
 
 def claims(text: str, named: Named) -> Group:
-    claimant = named.first(Annotation.Kind.CLAIM)
-    found = _annotations(Annotation.Kind.CLAIM, text, claimant)
+    return _said(Annotation.Kind.CLAIM, text, named)
+
+
+def _said(kind: str, text: str, named: Named) -> Group:
+    """The quotes or the claims group: the first found, their count, and the desk's pages of them
+    (of the entity the words name, then with the words)."""
+    said, entity = SAID[kind], named.first(kind)
     see_all = []
+    if entity is not None:
+        see_all.append((str(said.of_entity) % {"name": entity.name}, _desk(said.desk, said.parameter, entity)))
     if words := plain_words(text).words:
-        see_all.append((_("Claims with these words"), _address("desks:claims", words=words)))
-    if claimant is not None:
-        see_all.insert(
-            0, (_("Claims of %(name)s") % {"name": claimant.name}, _desk("desks:claims", "claimant", claimant))
-        )
-    return Group("claims", _("Claims"), *_rows_and_count(*found), see_all)
+        # The desk looks for its words as typed: without the search box's quote marks and exclusions.
+        see_all.append((str(said.with_words), _address(said.desk, words=words)))
+    return Group(said.name, str(said.title), *_rows_and_count(*_annotations(kind, text, entity)), see_all)
 
 
 def _desk(name: str, parameter: str, entity: Entity) -> str:
@@ -183,22 +203,12 @@ class PlainWords(NamedTuple):
 
 
 def plain_words(text: str) -> PlainWords:
-    """The words and phrases of a search's text, as articles.searching reads it."""
-    kept, phrases, excluded = [], 0, []
-    for match in searching.TERM.finditer(text):
-        minus_phrase, phrase, minus, word = match.groups()
-        if phrase is not None:
-            if phrase.strip():
-                if not minus_phrase:
-                    kept.append(phrase.strip())
-                    phrases += 1
-                elif searching.WORD.search(phrase):
-                    excluded.append(phrase.strip())
-        elif word and minus:
-            if searching.WORD.search(word):  # '--': no word to leave out
-                excluded.append(word)
-        elif word and word != "-":
-            kept.append(word)
+    """The words and phrases of a search's text (articles.searching.terms())."""
+    typed = searching.terms(text)
+    kept = [term.text for term in typed if not term.excluded]
+    phrases = sum(term.phrase for term in typed if not term.excluded)
+    # '--' excludes no word from quotes and claims.
+    excluded = [term.text for term in typed if term.excluded and searching.WORD.search(term.text)]
     return PlainWords(" ".join(kept), phrases == len(kept) == 1, excluded)
 
 

@@ -29,7 +29,6 @@ def test_a_filter_swaps_the_table_and_the_next_article_button_opens_the_oldest_n
     expect(page).to_have_url(re.compile(r"status=done"))
     # Said to a screen reader: the live region holds the page's summary ("Page 1 of 1 · 1 article").
     expect(page.locator("#live-status")).to_have_text(page.locator(".pagination span").inner_text())
-    expect(page.locator("#live-status")).to_contain_text("1")
     page.locator("#id_status").select_option("new")
     page.locator("#id_sort").select_option("date")
     expect(rows).to_have_count(2)
